@@ -1,0 +1,56 @@
+"""Authentication as Zendesk does it (S24): Basic ``{email}/token:{api_token}`` or Bearer."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hmac
+from typing import Literal
+
+from .errors import ApiError
+from .settings import EmulatorSettings
+
+Access = Literal["full", "read"]
+
+_UNAUTHENTICATED = ApiError(
+    401,
+    "MissingOrInvalidAuthentication",
+    "Invalid or Missing Authentication",
+    "Send Authorization: Basic base64('{email}/token:{api_token}') or Bearer {oauth_token} "
+    "with credentials this server knows.",
+    headers={"WWW-Authenticate": 'Basic realm="Zendesk"'},
+)
+
+
+def _same(given: str, expected: str) -> bool:
+    return hmac.compare_digest(given.encode(), expected.encode())
+
+
+def authenticate(header: str | None, settings: EmulatorSettings) -> Access:
+    """The access the ``Authorization`` header grants, or 401 when credentials are configured
+    and it carries none that match. With no credentials configured, everything is allowed."""
+    if not settings.auth_required or settings.quirk("auth_ignored"):
+        return "full"
+    scheme, _, value = (header or "").strip().partition(" ")
+    value = value.strip()
+    if scheme.lower() == "basic" and settings.email is not None and settings.token is not None:
+        try:
+            decoded = base64.b64decode(value, validate=True).decode()
+        except (binascii.Error, UnicodeDecodeError):
+            raise _UNAUTHENTICATED from None
+        if _same(decoded, f"{settings.email}/token:{settings.token}"):
+            return "full"
+    elif scheme.lower() == "bearer":
+        if any(_same(value, token) for token in settings.oauth_tokens):
+            return "full"
+        if any(_same(value, token) for token in settings.read_only_oauth_tokens):
+            return "read"
+    raise _UNAUTHENTICATED
+
+
+PERMISSION_DENIED = ApiError(
+    403,
+    "PermissionDenied",
+    "Insufficient permissions to perform operation",
+    "This token has only the users:read scope; writing profiles and events needs users:write.",
+)

@@ -1,0 +1,53 @@
+"""The error envelope every 4xx and 5xx answer of the emulator uses.
+
+Zendesk's Events and Profiles API documents ``{"errors": [{"code", "id", "title"}]}`` (S1, S2);
+the emulator adds ``detail``, a full sentence saying what was wrong and what to send instead.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+
+class ApiError(Exception):
+    """A request the emulator refuses, carrying the HTTP status and the error envelope fields."""
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        title: str,
+        detail: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(f"{status} {code}: {detail or title}")
+        self.status = status
+        self.code = code
+        self.title = title
+        self.detail = detail or title
+        self.headers = headers or {}
+
+    def envelope(self, *, generic_codes: bool = False) -> dict[str, Any]:
+        """The JSON body: one error with a fresh id.
+
+        ``generic_codes`` is the legal variation that answers every 4xx with the code
+        ``ClientError`` (the placeholder the Profiles docs show), since the docs promise no codes
+        beyond ``StartTimestampNotValid``.
+        """
+        code = "ClientError" if generic_codes and 400 <= self.status < 500 else self.code
+        return {
+            "errors": [{"code": code, "id": str(uuid.uuid4()), "title": self.title, "detail": self.detail}]
+        }
+
+
+def bad_request(code: str, title: str, detail: str | None = None) -> ApiError:
+    return ApiError(400, code, title, detail)
+
+
+def not_found(code: str, title: str, detail: str | None = None) -> ApiError:
+    return ApiError(404, code, title, detail)
+
+
+def conflict(code: str, title: str, detail: str | None = None) -> ApiError:
+    return ApiError(409, code, title, detail)

@@ -1,0 +1,132 @@
+"""The emulator's records: users, profiles, events, and the query that reads events."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal, NamedTuple
+
+
+class Identifier(NamedTuple):
+    """One ``{type, value}`` entry of a profile's ``identifiers`` (S2)."""
+
+    type: str
+    value: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"type": self.type, "value": self.value}
+
+
+@dataclass
+class User:
+    """A Zendesk user. ``identities`` hold standard identifiers; an identity has one owner."""
+
+    id: str
+    name: str
+    identities: list[Identifier] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "identities": [identity.to_json() for identity in self.identities],
+        }
+
+
+@dataclass
+class Profile:
+    """A Sunshine profile (S2, S7)."""
+
+    id: str
+    source: str
+    type: str
+    name: str
+    user_id: str
+    identifiers: list[Identifier]
+    attributes: dict[str, Any]
+    created_at: str
+    updated_at: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "source": self.source,
+            "type": self.type,
+            "name": self.name,
+            "user_id": self.user_id,
+            "identifiers": [identifier.to_json() for identifier in self.identifiers],
+            "attributes": self.attributes,
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
+        }
+
+
+@dataclass(frozen=True)
+class Event:
+    """A stored event (S1, S6). ``seq`` is the arrival order, assigned by the store.
+
+    ``created_ns`` is the instant ``created_at`` names; ``visible_ns`` is when the event becomes
+    readable (its receive time plus the ingestion lag).
+    """
+
+    id: str
+    profile_id: str
+    user_id: str
+    source: str
+    type: str
+    description: str | None
+    properties: dict[str, Any]
+    created_at: str
+    created_ns: int
+    received_at: str
+    visible_ns: int
+    seq: int = 0
+
+    @property
+    def key(self) -> tuple[int, int]:
+        """The sort and cursor key: creation instant, then arrival order."""
+        return (self.created_ns, self.seq)
+
+    def to_json(self) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "id": self.id,
+            "source": self.source,
+            "type": self.type,
+            "created_at": self.created_at,
+            "received_at": self.received_at,
+            "properties": self.properties,
+            "profile_id": self.profile_id,
+            "user_id": self.user_id,
+        }
+        if self.description is not None:
+            body["description"] = self.description
+        return body
+
+
+@dataclass(frozen=True)
+class EventQuery:
+    """One page's worth of an event read, in the store's terms.
+
+    Bounds are inclusive instants in nanoseconds; ``after`` is the key of the last event of the
+    previous page; ``limit`` is how many events to return at most.
+    """
+
+    scope: Literal["profile", "user"]
+    scope_id: str
+    descending: bool
+    limit: int
+    visible_at: int
+    source: str | None = None
+    type: str | None = None
+    start_ns: int | None = None
+    end_ns: int | None = None
+    after: tuple[int, int] | None = None
+
+    def matches(self, event: Event) -> bool:
+        """Whether ``event`` passes the filters (not the scope or the cursor)."""
+        return (
+            event.visible_ns <= self.visible_at
+            and (self.source is None or event.source == self.source)
+            and (self.type is None or event.type == self.type)
+            and (self.start_ns is None or event.created_ns >= self.start_ns)
+            and (self.end_ns is None or event.created_ns <= self.end_ns)
+        )

@@ -1,0 +1,184 @@
+"""The emulator as an object: in-process, or served on a loopback port from a thread.
+
+>>> emulator = Emulator()
+>>> with emulator.client() as client:                      # in-process, no port
+...     client.get("/__zdevents/health").json()["status"]
+'ok'
+>>> with Emulator(email="e@example.com", token="t").serve() as served:  # a real port
+...     served.url.startswith("http://127.0.0.1:")
+True
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import anyio.from_thread
+import httpx
+import uvicorn
+
+from .app import create_app
+from .journal import Journal
+from .ratelimit import RateLimiter
+from .service import EventsService
+from .settings import EmulatorSettings
+from .store import open_store
+
+
+class Emulator:
+    """A stateful Events API: settings, storage, the request journal and the ASGI app.
+
+    Keyword arguments are :class:`EmulatorSettings` fields (``email``, ``token``, ``lag``,
+    ``rate_limit``, ``quirks``, ``db_path``, ...). ``clock`` returns nanoseconds since the epoch
+    (tests pass a fake one to control ingestion lag); ``seed`` makes minted ids repeatable.
+    """
+
+    def __init__(
+        self,
+        settings: EmulatorSettings | None = None,
+        *,
+        clock: Callable[[], int] = time.time_ns,
+        seed: int | None = None,
+        **fields: Any,
+    ) -> None:
+        if settings is None:
+            settings = EmulatorSettings(**_frozen(fields))
+        elif fields:
+            settings = settings.changed(**_frozen(fields))
+        self.store = open_store(settings.db_path)
+        self.service = EventsService(self.store, settings, clock=clock, seed=seed)
+        self.journal = Journal(settings.journal_size)
+        self.limiter: RateLimiter | None = None
+        self._settings = settings
+        self.configure()
+        self.app = create_app(self)
+
+    @property
+    def settings(self) -> EmulatorSettings:
+        return self._settings
+
+    def configure(self, **changes: Any) -> EmulatorSettings:
+        """Change lag, rate limit, quirks, variations or credentials while running."""
+        settings = self._settings.changed(**_frozen(changes))
+        if settings.db_path != self._settings.db_path:
+            raise ValueError("The storage of a running emulator cannot change; start another.")
+        self._settings = settings
+        self.service.settings = settings
+        rate = settings.rate_limit
+        if rate is None:
+            self.limiter = None
+        elif self.limiter is None or self.limiter.rate != rate:
+            self.limiter = RateLimiter(rate)
+        return settings
+
+    def reset(self) -> None:
+        """Forget every user, profile, event and journal entry; keep the settings."""
+        with self.service.lock:
+            self.store.clear()
+        self.journal.clear()
+
+    def client(self, **kwargs: Any) -> httpx.Client:
+        """An ``httpx.Client`` that calls the app in-process (base URL ``http://testserver``).
+
+        Keyword arguments go to ``httpx.Client`` (``auth=``, ``headers=``, ...).
+        """
+        kwargs.setdefault("base_url", "http://testserver")
+        return httpx.Client(transport=InProcessTransport(self.app), **kwargs)
+
+    def serve(self, host: str = "127.0.0.1", port: int = 0) -> ServedEmulator:
+        """Serve on ``host:port`` from a background thread (port 0 picks a free one)."""
+        return ServedEmulator(self, host, port)
+
+    def close(self) -> None:
+        self.store.close()
+
+
+class InProcessTransport(httpx.BaseTransport):
+    """Calls an ASGI app from synchronous code: httpx's ASGI transport on an anyio portal.
+
+    The portal (an event loop on its own thread) lives as long as the transport, so one client
+    reuses one loop; closing the client closes it.
+    """
+
+    def __init__(self, app: Any) -> None:
+        self._asgi = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        self._portal_context = anyio.from_thread.start_blocking_portal()
+        self._portal = self._portal_context.__enter__()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        content = request.read()
+
+        async def call() -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+            forwarded = httpx.Request(request.method, request.url, headers=request.headers, content=content)
+            response = await self._asgi.handle_async_request(forwarded)
+            body = b"".join([chunk async for chunk in response.stream])  # type: ignore[union-attr]
+            return response.status_code, response.headers.raw, body
+
+        status, headers, body = self._portal.call(call)
+        return httpx.Response(status, headers=headers, content=body, request=request)
+
+    def close(self) -> None:
+        self._portal_context.__exit__(None, None, None)
+
+
+class ServedEmulator:
+    """A uvicorn server for an :class:`Emulator` on a background thread.
+
+    The socket is bound before the thread starts, so :attr:`url` is known at once and
+    connections made before the server loop runs simply wait in the listen queue.
+    """
+
+    def __init__(self, emulator: Emulator, host: str, port: int) -> None:
+        self.emulator = emulator
+        self.socket = bind(host, port)
+        self.host, self.port = self.socket.getsockname()[:2]
+        config = uvicorn.Config(emulator.app, log_level="warning", lifespan="off")
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(
+            target=self._server.run,
+            kwargs={"sockets": [self.socket]},
+            daemon=True,
+            name=f"zdevents-emulator:{self.port}",
+        )
+        self._thread.start()
+        deadline = time.monotonic() + 10
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError(f"The emulator server on {self.url} did not start.")
+            time.sleep(0.01)
+
+    @property
+    def url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout=10)
+        self.socket.close()
+
+    def __enter__(self) -> ServedEmulator:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening TCP socket on ``host:port``."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(128)
+    return sock
+
+
+def _frozen(fields: dict[str, Any]) -> dict[str, Any]:
+    """Settings fields with list-like switch and token values made frozensets."""
+    sets = ("quirks", "variations", "oauth_tokens", "read_only_oauth_tokens")
+    return {k: frozenset(v) if k in sets and v is not None else v for k, v in fields.items()}

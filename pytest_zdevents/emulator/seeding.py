@@ -1,0 +1,188 @@
+"""Exporting the emulator's state, and importing (seeding) it, in one JSON format.
+
+``{"users": [...], "profiles": [...], "events": [...]}`` with the fields the API shows. An import
+is checked whole before anything is written, so it is applied completely or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from .errors import ApiError, bad_request, conflict
+from .identifiers import STANDARD_TYPES
+from .model import Event, Identifier, Profile, User
+from .service import EventsService
+from .timestamps import format_ns, parse_timestamp
+from .validation import event_input, profile_input, user_id_path
+
+FORMAT_VERSION = 1
+T = TypeVar("T")
+_IDENTIFIER_TYPES = ", ".join(sorted(STANDARD_TYPES))
+
+
+def export_state(service: EventsService) -> dict[str, Any]:
+    with service.lock:
+        store = service.store
+        return {
+            "version": FORMAT_VERSION,
+            "users": [user.to_json() for user in store.users()],
+            "profiles": [profile.to_json() for profile in store.profiles()],
+            "events": [event.to_json() for event in store.events()],
+        }
+
+
+def _records(data: dict[str, Any], key: str) -> list[dict[str, Any]]:
+    records = data.get(key, [])
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        raise bad_request("InvalidState", "State not valid", f"{key} must be an array of objects.")
+    return records
+
+
+def _text(record: dict[str, Any], key: str, where: str) -> str:
+    value = record.get(key)
+    if not isinstance(value, str) or not value:
+        raise bad_request("InvalidState", "State not valid", f"{where}.{key} must be a non-empty string.")
+    return value
+
+
+def _instant(text: str, where: str) -> int:
+    parsed = parse_timestamp(text, allow_date=False)
+    if parsed is None:
+        raise bad_request(
+            "InvalidState", "State not valid", f"{where} {text!r} is not an RFC 3339 date-time."
+        )
+    return parsed.ns
+
+
+def import_state(service: EventsService, data: Any) -> dict[str, int]:
+    """Add the users, profiles and events of ``data``; answer how many of each."""
+    if not isinstance(data, dict):
+        raise bad_request("InvalidState", "State not valid", "The state must be a JSON object.")
+    with service.lock, service.store.atomic():
+        plan = _Plan(service)
+        users = [plan.user(record, f"users[{i}]") for i, record in enumerate(_records(data, "users"))]
+        profiles = [
+            plan.profile(record, f"profiles[{i}]") for i, record in enumerate(_records(data, "profiles"))
+        ]
+        events = [plan.event(record, f"events[{i}]") for i, record in enumerate(_records(data, "events"))]
+        for user in users:
+            service.store.save_user(user)
+        for profile in profiles:
+            service.store.save_profile(profile)
+        for event in events:
+            service.store.add_event(event)
+    return {"users": len(users), "profiles": len(profiles), "events": len(events)}
+
+
+class _Plan:
+    """Checks records against the store and against each other before anything is written."""
+
+    def __init__(self, service: EventsService) -> None:
+        self.service = service
+        self.store = service.store
+        self.users: dict[str, User] = {}
+        self.identities: dict[Identifier, str] = {}
+        self.profiles: dict[str, Profile] = {}
+        self.indexed: set[tuple[str, str, Identifier]] = set()
+
+    def user(self, record: dict[str, Any], where: str) -> User:
+        user_id = user_id_path(_text(record, "id", where))
+        if user_id in self.users or self.store.get_user(user_id) is not None:
+            raise conflict("InvalidState", "User exists", f"{where}: user {user_id} already exists.")
+        identities = []
+        for index, item in enumerate(record.get("identities", [])):
+            place = f"{where}.identities[{index}]"
+            if not isinstance(item, dict):
+                raise bad_request("InvalidState", "State not valid", f"{place} must be an object.")
+            identity = Identifier(_text(item, "type", place), _text(item, "value", place))
+            if identity.type not in STANDARD_TYPES:
+                raise bad_request(
+                    "InvalidState", "State not valid", f"{place}.type must be one of {_IDENTIFIER_TYPES}."
+                )
+            if identity in self.identities or self.store.identity_owner(identity) is not None:
+                raise conflict(
+                    "UserConflict", "Identity has an owner", f"{place} belongs to another user already."
+                )
+            self.identities[identity] = user_id
+            identities.append(identity)
+        name = record.get("name", "")
+        user = User(id=user_id, name=name if isinstance(name, str) else "", identities=identities)
+        self.users[user_id] = user
+        return user
+
+    def profile(self, record: dict[str, Any], where: str) -> Profile:
+        wanted = _checked(
+            where, lambda: profile_input({"profile": record}, frozenset(), with_source_type=True)
+        )
+        assert wanted.source is not None and wanted.type is not None
+        profile_id = _text(record, "id", where)
+        user_id = _text(record, "user_id", where)
+        if profile_id in self.profiles or self.store.get_profile(profile_id) is not None:
+            raise conflict("InvalidState", "Profile exists", f"{where}: profile {profile_id} already exists.")
+        if user_id not in self.users and self.store.get_user(user_id) is None:
+            raise bad_request("InvalidState", "State not valid", f"{where}: there is no user {user_id}.")
+        for identifier in wanted.identifiers:
+            key = (wanted.source, wanted.type, identifier)
+            if key in self.indexed or self.store.profile_ids_for(*key[:2], [identifier]):
+                raise conflict(
+                    "IdentifierConflict",
+                    "Identifier has a profile",
+                    f"{where}: {identifier.type}:{identifier.value} belongs to another "
+                    f"{wanted.source}:{wanted.type} profile.",
+                )
+            self.indexed.add(key)
+        now = format_ns(self.service.clock())
+        created_at = record.get("created_at") or now
+        updated_at = record.get("updated_at") or created_at
+        _instant(created_at, f"{where}.created_at")
+        _instant(updated_at, f"{where}.updated_at")
+        profile = Profile(
+            id=profile_id,
+            source=wanted.source,
+            type=wanted.type,
+            name=wanted.name or profile_id,
+            user_id=user_id,
+            identifiers=wanted.identifiers,
+            attributes=wanted.attributes or {},
+            created_at=created_at,
+            updated_at=updated_at,
+        )
+        self.profiles[profile_id] = profile
+        return profile
+
+    def event(self, record: dict[str, Any], where: str) -> Event:
+        wanted = _checked(where, lambda: event_input({"event": record}, frozenset()))
+        profile_id = _text(record, "profile_id", where)
+        profile = self.profiles.get(profile_id) or self.store.get_profile(profile_id)
+        if profile is None:
+            raise bad_request(
+                "InvalidState", "State not valid", f"{where}: there is no profile {profile_id}."
+            )
+        now = self.service.clock()
+        received_at = record.get("received_at") or format_ns(now)
+        received_ns = _instant(received_at, f"{where}.received_at")
+        created_at, created_ns = wanted.created_at, wanted.created_ns
+        if created_at is None or created_ns is None:
+            created_at, created_ns = received_at, received_ns
+        return Event(
+            id=record.get("id") or self.service.ids.ulid(now),
+            profile_id=profile_id,
+            user_id=profile.user_id,
+            source=wanted.source,
+            type=wanted.type,
+            description=wanted.description,
+            properties=wanted.properties,
+            created_at=created_at,
+            created_ns=created_ns,
+            received_at=received_at,
+            visible_ns=0,
+        )
+
+
+def _checked(where: str, read: Callable[[], T]) -> T:
+    """Run a body reader, naming the record in its error."""
+    try:
+        return read()
+    except ApiError as error:
+        raise bad_request("InvalidState", "State not valid", f"{where}: {error.detail}") from None

@@ -1,0 +1,68 @@
+"""The emulator's configuration: credentials, storage, realism switches, quirks and variations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from .switches import QUIRKS, VARIATIONS, unknown_names
+
+DEFAULT_PAGE_SIZE = 100
+MAX_BODY_BYTES = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class EmulatorSettings:
+    """Everything that shapes the emulator's behaviour.
+
+    Settings are immutable; :meth:`changed` makes a new value, which is how the control plane
+    switches lag, rate limit, quirks and variations at run time.
+    """
+
+    email: str | None = None
+    token: str | None = None
+    oauth_tokens: frozenset[str] = frozenset()
+    read_only_oauth_tokens: frozenset[str] = frozenset()
+    db_path: str | None = None
+    lag: float = 0.0
+    rate_limit: int | None = None
+    quirks: frozenset[str] = frozenset()
+    variations: frozenset[str] = frozenset()
+    max_body_bytes: int = MAX_BODY_BYTES
+    journal_size: int = 1000
+
+    def __post_init__(self) -> None:
+        for kind, names, known in (
+            ("quirk", self.quirks, QUIRKS),
+            ("variation", self.variations, VARIATIONS),
+        ):
+            unknown = unknown_names(names, known)
+            if unknown:
+                raise ValueError(
+                    f"Unknown {kind} {', '.join(unknown)}. Known {kind}s: {', '.join(sorted(known))}."
+                )
+        if self.lag < 0:
+            raise ValueError(f"lag must be zero or more seconds, not {self.lag}.")
+        if self.rate_limit is not None and self.rate_limit < 1:
+            raise ValueError(f"rate_limit must be at least 1 request per second, not {self.rate_limit}.")
+        if (self.email is None) != (self.token is None):
+            raise ValueError("Give both email and token for Basic authentication, or neither.")
+
+    @property
+    def auth_required(self) -> bool:
+        return bool(self.token or self.oauth_tokens or self.read_only_oauth_tokens)
+
+    @property
+    def page_size_max(self) -> int:
+        return 50 if "page_size_max_50" in self.variations else DEFAULT_PAGE_SIZE
+
+    def quirk(self, name: str) -> bool:
+        assert name in QUIRKS, name
+        return name in self.quirks
+
+    def variation(self, name: str) -> bool:
+        assert name in VARIATIONS, name
+        return name in self.variations
+
+    def changed(self, **changes: Any) -> EmulatorSettings:
+        return replace(self, **changes)

@@ -1,0 +1,141 @@
+"""The in-memory store: dictionaries for records, sorted key lists for event order."""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import replace
+
+from ..model import Event, EventQuery, Identifier, Profile, User
+from .base import SEQ_MAX, SEQ_MIN
+
+Key = tuple[int, int]
+
+
+def key_range(keys: list[Key], query: EventQuery) -> range:
+    """Indexes of ``keys`` (sorted ascending) inside the query's time bounds and past its cursor,
+    in reading order."""
+    lo = 0 if query.start_ns is None else bisect.bisect_left(keys, (query.start_ns, SEQ_MIN))
+    hi = len(keys) if query.end_ns is None else bisect.bisect_right(keys, (query.end_ns, SEQ_MAX))
+    if query.after is not None:
+        if query.descending:
+            hi = min(hi, bisect.bisect_left(keys, query.after))
+        else:
+            lo = max(lo, bisect.bisect_right(keys, query.after))
+    return range(hi - 1, lo - 1, -1) if query.descending else range(lo, hi)
+
+
+class MemoryStore:
+    """Everything in process memory; gone when the process ends."""
+
+    def __init__(self) -> None:
+        self.clear()
+
+    def atomic(self) -> AbstractContextManager[None]:
+        # The service validates before it writes, and holds its lock around every operation.
+        return nullcontext()
+
+    def clear(self) -> None:
+        self._users: dict[str, User] = {}
+        self._identity_owner: dict[Identifier, str] = {}
+        self._profiles: dict[str, Profile] = {}
+        self._user_profile_ids: dict[str, dict[str, None]] = {}  # an ordered set per user
+        self._identifier_index: dict[tuple[str, str, Identifier], str] = {}
+        self._events: dict[int, Event] = {}
+        self._profile_keys: dict[str, list[Key]] = {}
+        self._user_keys: dict[str, list[Key]] = {}
+        self._seq = 0
+
+    def close(self) -> None:
+        pass
+
+    # Users
+
+    def get_user(self, user_id: str) -> User | None:
+        user = self._users.get(user_id)
+        # Copies, so that a caller's change reaches the store only through save_*, as with SQLite.
+        return None if user is None else replace(user, identities=list(user.identities))
+
+    def save_user(self, user: User) -> None:
+        self._users[user.id] = replace(user, identities=list(user.identities))
+        for identity in user.identities:
+            self._identity_owner[identity] = user.id
+
+    def identity_owner(self, identity: Identifier) -> str | None:
+        return self._identity_owner.get(identity)
+
+    def users(self) -> Iterator[User]:
+        return iter([replace(u, identities=list(u.identities)) for u in self._users.values()])
+
+    # Profiles
+
+    def get_profile(self, profile_id: str) -> Profile | None:
+        profile = self._profiles.get(profile_id)
+        return None if profile is None else _copy(profile)
+
+    def profile_ids_for(self, source: str, type_: str, identifiers: Iterable[Identifier]) -> set[str]:
+        found = (self._identifier_index.get((source, type_, identifier)) for identifier in identifiers)
+        return {profile_id for profile_id in found if profile_id is not None}
+
+    def save_profile(self, profile: Profile) -> None:
+        self._unindex(profile.id)
+        self._profiles[profile.id] = _copy(profile)
+        self._user_profile_ids.setdefault(profile.user_id, {})[profile.id] = None
+        for identifier in profile.identifiers:
+            self._identifier_index[(profile.source, profile.type, identifier)] = profile.id
+
+    def _unindex(self, profile_id: str) -> None:
+        old = self._profiles.get(profile_id)
+        if old is not None:
+            for identifier in old.identifiers:
+                self._identifier_index.pop((old.source, old.type, identifier), None)
+
+    def delete_profile(self, profile_id: str, *, delete_events: bool = True) -> None:
+        self._unindex(profile_id)
+        profile = self._profiles.pop(profile_id, None)
+        if profile is not None:
+            self._user_profile_ids[profile.user_id].pop(profile_id)
+        keys = self._profile_keys.pop(profile_id, [])
+        if not delete_events:
+            return
+        doomed = {seq for _, seq in keys}
+        for seq in doomed:
+            event = self._events.pop(seq)
+            user_keys = self._user_keys[event.user_id]
+            del user_keys[bisect.bisect_left(user_keys, event.key)]
+
+    def user_profiles(self, user_id: str) -> list[Profile]:
+        return [_copy(self._profiles[pid]) for pid in self._user_profile_ids.get(user_id, {})]
+
+    def profiles(self) -> Iterator[Profile]:
+        return iter([_copy(profile) for profile in self._profiles.values()])
+
+    # Events
+
+    def add_event(self, event: Event) -> Event:
+        self._seq += 1
+        event = replace(event, seq=self._seq)
+        self._events[event.seq] = event
+        bisect.insort(self._profile_keys.setdefault(event.profile_id, []), event.key)
+        bisect.insort(self._user_keys.setdefault(event.user_id, []), event.key)
+        return event
+
+    def events_page(self, query: EventQuery) -> list[Event]:
+        index = self._profile_keys if query.scope == "profile" else self._user_keys
+        keys = index.get(query.scope_id, [])
+        page: list[Event] = []
+        for position in key_range(keys, query):
+            event = self._events[keys[position][1]]
+            if query.matches(event):
+                page.append(event)
+                if len(page) == query.limit:
+                    break
+        return page
+
+    def events(self) -> Iterator[Event]:
+        return iter(list(self._events.values()))  # insertion order is arrival order
+
+
+def _copy(profile: Profile) -> Profile:
+    return replace(profile, identifiers=list(profile.identifiers), attributes=dict(profile.attributes))

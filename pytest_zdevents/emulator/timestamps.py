@@ -1,0 +1,96 @@
+"""Timestamps as the emulator reads and writes them.
+
+The docs promise "ISO 8601" (S1) and show date-only filter values (S3, S4) and date-times with
+``Z``, ``+00:00`` and up to nine fractional digits. The emulator accepts RFC 3339 date-times and,
+where a caller allows it, plain dates. Instants are integer nanoseconds since the Unix epoch, so
+nine fractional digits compare exactly and a leap second (``:60``) is simply the next second.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+NS_PER_SECOND = 1_000_000_000
+NS_PER_DAY = 86_400 * NS_PER_SECOND
+
+_DATE = r"(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})"
+_TIME = (
+    r"[Tt](?P<hour>\d{2}):(?P<minute>\d{2}):(?P<second>\d{2})(?:\.(?P<fraction>\d+))?"
+    r"(?P<offset>[Zz]|[+-]\d{2}:\d{2})"
+)
+_PATTERN = re.compile(rf"{_DATE}(?:{_TIME})?")
+
+
+@dataclass(frozen=True)
+class Timestamp:
+    """A parsed timestamp: the instant it names and whether it was a bare date."""
+
+    ns: int
+    date_only: bool
+
+
+def _days_from_civil(year: int, month: int, day: int) -> int:
+    """Days since 1970-01-01 in the proleptic Gregorian calendar (H. Hinnant's algorithm)."""
+    year -= month <= 2
+    era = year // 400
+    year_of_era = year - era * 400
+    day_of_year = (153 * (month + (-3 if month > 2 else 9)) + 2) // 5 + day - 1
+    day_of_era = year_of_era * 365 + year_of_era // 4 - year_of_era // 100 + day_of_year
+    return era * 146_097 + day_of_era - 719_468
+
+
+def _days_in_month(year: int, month: int) -> int:
+    if month == 2:
+        leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+        return 29 if leap else 28
+    return 30 if month in (4, 6, 9, 11) else 31
+
+
+def parse_timestamp(text: str, *, allow_date: bool, ignore_offset: bool = False) -> Timestamp | None:
+    """Read ``text`` as an RFC 3339 date-time (or a date when ``allow_date``); None if invalid.
+
+    ``ignore_offset`` reads the wall-clock time as UTC: the bug behind the
+    ``offset_ignored`` quirk, kept here so that the bug and the right reading share one parser.
+    """
+    match = _PATTERN.fullmatch(text)
+    if match is None:
+        return None
+    year, month, day = (int(match[name]) for name in ("year", "month", "day"))
+    if not (1 <= month <= 12 and 1 <= day <= _days_in_month(year, month)):
+        return None
+    ns = _days_from_civil(year, month, day) * NS_PER_DAY
+    if match["hour"] is None:
+        return Timestamp(ns, date_only=True) if allow_date else None
+    hour, minute, second = int(match["hour"]), int(match["minute"]), int(match["second"])
+    if hour > 23 or minute > 59 or second > 60:
+        return None
+    offset = 0
+    if match["offset"] not in ("Z", "z"):
+        off_hours, off_minutes = int(match["offset"][1:3]), int(match["offset"][4:6])
+        if off_hours > 23 or off_minutes > 59:
+            return None
+        sign = -1 if match["offset"][0] == "-" else 1
+        offset = 0 if ignore_offset else sign * (off_hours * 3600 + off_minutes * 60)
+    fraction = int((match["fraction"] or "0")[:9].ljust(9, "0"))
+    ns += (hour * 3600 + minute * 60 + second - offset) * NS_PER_SECOND + fraction
+    return Timestamp(ns, date_only=False)
+
+
+def format_ns(ns: int) -> str:
+    """RFC 3339 UTC with microseconds, the form the emulator writes ``received_at`` in."""
+    days, rest = divmod(ns, NS_PER_DAY)
+    # civil_from_days, the inverse of _days_from_civil.
+    z = days + 719_468
+    era = z // 146_097
+    day_of_era = z - era * 146_097
+    year_of_era = (day_of_era - day_of_era // 1460 + day_of_era // 36_524 - day_of_era // 146_096) // 365
+    day_of_year = day_of_era - (365 * year_of_era + year_of_era // 4 - year_of_era // 100)
+    mp = (5 * day_of_year + 2) // 153
+    day = day_of_year - (153 * mp + 2) // 5 + 1
+    month = mp + 3 if mp < 10 else mp - 9
+    year = year_of_era + era * 400 + (month <= 2)
+    seconds, fraction = divmod(rest, NS_PER_SECOND)
+    hour, seconds = divmod(seconds, 3600)
+    minute, second = divmod(seconds, 60)
+    return f"{year:04d}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}:{second:02d}.{fraction // 1000:06d}Z"

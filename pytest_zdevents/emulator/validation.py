@@ -1,0 +1,319 @@
+"""Reading request bodies into checked inputs, with the documented limits.
+
+Every rule here is also written in ``openapi.yaml``'s request schemas, so that a request valid
+against the spec is never refused with a 400 and an invalid one always is.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import bad_request
+from .identifiers import IdentifierQuery, normalize
+from .model import Identifier
+from .timestamps import parse_timestamp
+
+#: Profile and event source and type length (S14).
+MAX_NAME_LENGTH = 40
+#: "Identifier source character length 60" (S14), read as the identifier type.
+MAX_IDENTIFIER_TYPE_LENGTH = 60
+#: Identifiers per profile (S14).
+MAX_IDENTIFIERS = 20
+#: Profiles per person (S15).
+MAX_PROFILES_PER_USER = 20
+#: "'zendesk' is a protected source name" (S1, S2).
+PROTECTED_SOURCE = "zendesk"
+
+_USER_ID = re.compile(r"[0-9]+")
+
+
+@dataclass(frozen=True)
+class EventInput:
+    source: str
+    type: str
+    description: str | None
+    properties: dict[str, Any]
+    created_at: str | None
+    created_ns: int | None
+
+
+@dataclass(frozen=True)
+class ProfileInput:
+    """A profile as sent; ``source`` and ``type`` are None where the route supplies them."""
+
+    source: str | None
+    type: str | None
+    name: str | None
+    attributes: dict[str, Any] | None
+    identifiers: list[Identifier]
+    user_id: str | None = None
+
+
+def _type_name(value: Any) -> str:
+    return {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}.get(
+        type(value), "null" if value is None else "a number"
+    )
+
+
+def parse_json_object(raw: bytes) -> dict[str, Any]:
+    """The body as a JSON object, or 400 ``InvalidJson``."""
+
+    def reject_constant(name: str) -> None:
+        raise ValueError(f"{name} is not JSON")
+
+    try:
+        value = json.loads(raw, parse_constant=reject_constant)
+    except (ValueError, RecursionError) as exc:
+        raise bad_request(
+            "InvalidJson", "Request body is not valid JSON", f"The body could not be read as JSON: {exc}."
+        ) from None
+    if not isinstance(value, dict):
+        raise bad_request(
+            "InvalidJson",
+            "Request body is not a JSON object",
+            f"The body must be a JSON object, not {_type_name(value)}.",
+        )
+    return value
+
+
+def user_id_path(value: str) -> str:
+    """A ``user_id`` path segment: Zendesk user ids are integers."""
+    if not _USER_ID.fullmatch(value):
+        raise bad_request(
+            "InvalidUserId",
+            "Invalid attribute",
+            f"user_id must be an integer, not {value!r}.",
+        )
+    return value
+
+
+class _Reader:
+    """Reads fields of one JSON object, naming each by its dotted path in errors."""
+
+    def __init__(self, obj: dict[str, Any], path: str, quirks: frozenset[str]) -> None:
+        self.obj = obj
+        self.path = path
+        self.quirks = quirks
+
+    def _name(self, key: str) -> str:
+        return f"{self.path}.{key}"
+
+    def _typed(self, key: str, kind: type, *, required: bool) -> Any:
+        if key not in self.obj:
+            if required:
+                raise bad_request("MissingField", "Required field missing", f"{self._name(key)} is required.")
+            return None
+        value = self.obj[key]
+        if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
+            expected = {dict: "an object", list: "an array", str: "a string"}[kind]
+            if kind is str and isinstance(value, int | float):
+                raise bad_request(
+                    "NumbersMustBeStrings",
+                    "All numbers must be strings",
+                    f'{self._name(key)} must be a string; send numbers as strings, e.g. "16505556789".',
+                )
+            raise bad_request(
+                "InvalidFieldType",
+                "Field has the wrong type",
+                f"{self._name(key)} must be {expected}, not {_type_name(value)}.",
+            )
+        return value
+
+    def object(self, key: str, *, required: bool = False) -> dict[str, Any] | None:
+        return self._typed(key, dict, required=required)
+
+    def string(self, key: str, *, required: bool = False) -> str | None:
+        return self._typed(key, str, required=required)
+
+    def name(self, key: str, code: str, *, source: bool) -> str:
+        """A source or type: non-empty, at most 40 characters, no colon, not 'zendesk'."""
+        value = self.string(key, required=True)
+        assert value is not None
+        field_name = self._name(key)
+        if not value:
+            raise bad_request("InvalidFieldValue", "Field is empty", f"{field_name} must not be empty.")
+        if len(value) > MAX_NAME_LENGTH and "length_limits_ignored" not in self.quirks:
+            raise bad_request(
+                code,
+                f"{field_name} length > {MAX_NAME_LENGTH} chars",
+                f"{field_name} is {len(value)} characters long; the limit is {MAX_NAME_LENGTH}.",
+            )
+        if ":" in value:
+            raise bad_request(
+                "InvalidFieldValue",
+                "Colon not allowed",
+                f"{field_name} must not contain ':', which separates the parts of identifier queries.",
+            )
+        if source and value.lower() == PROTECTED_SOURCE and "protected_source_accepted" not in self.quirks:
+            raise bad_request(
+                "ProtectedSource",
+                "Protected source name",
+                f"'{value}' is a protected source name for Zendesk standard events; "
+                "use your application's name as the source.",
+            )
+        return value
+
+    def strings_only(
+        self, key: str, *, required: bool = False, allow_null_members: bool = False
+    ) -> dict[str, Any] | None:
+        """An object (properties, attributes) in which no value, however deep, is a number."""
+        value = self.object(key, required=required)
+        if value is not None and "numbers_accepted" not in self.quirks:
+            for member, item in value.items():
+                if not (allow_null_members and item is None):
+                    _reject_numbers(item, f"{self._name(key)}.{member}")
+        return value
+
+    def identifiers(self, key: str, *, required: bool) -> list[Identifier]:
+        value = self._typed(key, list, required=required)
+        if value is None:
+            return []
+        field_name = self._name(key)
+        if not value and required:
+            raise bad_request(
+                "InvalidFieldValue",
+                "No identifiers",
+                f"{field_name} must hold at least one {{type, value}} identifier.",
+            )
+        if len(value) > MAX_IDENTIFIERS and "identifier_limit_ignored" not in self.quirks:
+            raise bad_request(
+                "TooManyIdentifiers",
+                "Too many identifiers",
+                f"{field_name} has {len(value)} identifiers; a profile has at most {MAX_IDENTIFIERS}.",
+            )
+        result = []
+        for index, item in enumerate(value):
+            path = f"{field_name}[{index}]"
+            if not isinstance(item, dict):
+                raise bad_request(
+                    "InvalidFieldType",
+                    "Field has the wrong type",
+                    f"{path} must be an object {{type, value}}, not {_type_name(item)}.",
+                )
+            reader = _Reader(item, path, self.quirks)
+            id_type = reader.string("type", required=True)
+            id_value = reader.string("value", required=True)
+            assert id_type is not None and id_value is not None
+            if not id_type or not id_value:
+                raise bad_request(
+                    "InvalidFieldValue", "Field is empty", f"{path} needs a non-empty type and value."
+                )
+            if len(id_type) > MAX_IDENTIFIER_TYPE_LENGTH:
+                raise bad_request(
+                    "InvalidIdentifierTypeLength",
+                    f"Identifier type length > {MAX_IDENTIFIER_TYPE_LENGTH} chars",
+                    f"{path}.type is {len(id_type)} characters long; "
+                    f"the limit is {MAX_IDENTIFIER_TYPE_LENGTH}.",
+                )
+            if ":" in id_type:
+                raise bad_request(
+                    "InvalidFieldValue",
+                    "Colon not allowed",
+                    f"{path}.type must not contain ':', which separates the parts of identifier queries.",
+                )
+            result.append(normalize(Identifier(id_type, id_value), self.quirks))
+        return result
+
+
+def _reject_numbers(value: Any, path: str) -> None:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise bad_request(
+            "NumbersMustBeStrings",
+            "All numbers must be strings",
+            f"{path} is the number {value!r}; the API doesn't accept numeric values, "
+            f'send it as the string "{value}".',
+        )
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _reject_numbers(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _reject_numbers(item, f"{path}[{index}]")
+
+
+def _member(body: dict[str, Any], key: str) -> dict[str, Any]:
+    value = body.get(key)
+    if key not in body:
+        raise bad_request("MissingField", "Required field missing", f"{key} is required.")
+    if not isinstance(value, dict):
+        raise bad_request(
+            "InvalidFieldType",
+            "Field has the wrong type",
+            f"{key} must be an object, not {_type_name(value)}.",
+        )
+    return value
+
+
+def event_input(body: dict[str, Any], quirks: frozenset[str]) -> EventInput:
+    """The ``event`` member of a track body (S1, S6)."""
+    reader = _Reader(_member(body, "event"), "event", quirks)
+    source = reader.name("source", "InvalidEventSourceLength", source=True)
+    type_ = reader.name("type", "InvalidEventTypeLength", source=False)
+    description = reader.string("description")
+    properties = reader.strings_only("properties", required=True)
+    assert properties is not None
+    created_at = reader.string("created_at")
+    created_ns = None
+    if created_at is not None:
+        parsed = parse_timestamp(created_at, allow_date=False, ignore_offset="offset_ignored" in quirks)
+        if parsed is None:
+            raise bad_request(
+                "CreatedAtNotValid",
+                "Created at timestamp not valid",
+                f"event.created_at {created_at!r} is not an ISO 8601 (RFC 3339) date-time, "
+                "e.g. 2020-01-31T00:44:07+00:00.",
+            )
+        created_ns = parsed.ns
+    return EventInput(source, type_, description, properties, created_at, created_ns)
+
+
+def profile_input(body: dict[str, Any], quirks: frozenset[str], *, with_source_type: bool) -> ProfileInput:
+    """The ``profile`` member of a track or PUT body (S1, S2).
+
+    ``with_source_type`` is False where the identifier query or the stored profile gives the
+    source and type; the body's are then ignored, as PATCH ignores them (S10).
+    """
+    reader = _Reader(_member(body, "profile"), "profile", quirks)
+    source = type_ = None
+    if with_source_type:
+        source = reader.name("source", "InvalidProfileSourceLength", source=True)
+        type_ = reader.name("type", "InvalidProfileTypeLength", source=False)
+    user_id = reader.string("user_id") if with_source_type else None
+    if user_id is not None:
+        user_id_path(user_id)
+    return ProfileInput(
+        source=source,
+        type=type_,
+        name=reader.string("name"),
+        attributes=reader.strings_only("attributes"),
+        identifiers=reader.identifiers("identifiers", required=True),
+        user_id=user_id,
+    )
+
+
+def patch_input(body: dict[str, Any], quirks: frozenset[str]) -> ProfileInput:
+    """The ``profile`` member of a PATCH body: name, attributes (null removes a key) and
+    identifiers to add; source, type and user_id are read-only and ignored (S10)."""
+    reader = _Reader(_member(body, "profile"), "profile", quirks)
+    return ProfileInput(
+        source=None,
+        type=None,
+        name=reader.string("name"),
+        attributes=reader.strings_only("attributes", allow_null_members=True),
+        identifiers=reader.identifiers("identifiers", required=False),
+    )
+
+
+def query_names(query: IdentifierQuery, quirks: frozenset[str]) -> IdentifierQuery:
+    """An identifier query that creates a profile (P4, P5) obeys the rules of a profile body."""
+    names = {"source": query.source, "type": query.type}
+    reader = _Reader(names, "identifier", quirks)
+    reader.name("source", "InvalidProfileSourceLength", source=True)
+    reader.name("type", "InvalidProfileTypeLength", source=False)
+    _Reader({"identifiers": [query.identifier.to_json()]}, "identifier", quirks).identifiers(
+        "identifiers", required=True
+    )
+    return query
