@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from starlette.applications import Starlette
@@ -141,14 +141,10 @@ class Api:
                 },
             ),
         ]
-        every = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"]
-        return [Route(path, self._endpoint(methods), methods=every) for path, methods in table]
+        return [Route(path, self._endpoint(methods)) for path, methods in table]
 
-    def _endpoint(self, methods: dict[str, Handler]) -> Callable[[Request], Awaitable[Response]]:
-        async def endpoint(request: Request) -> Response:
-            return await self.handle(request, methods)
-
-        return endpoint
+    def _endpoint(self, methods: dict[str, Handler]) -> _Endpoint:
+        return _Endpoint(self, methods)
 
     # The pipeline
 
@@ -170,9 +166,9 @@ class Api:
                 )
             access = authenticate(request.headers.get("authorization"), self.emulator.settings)
             body: Body = {}
+            if request.method != "GET" and access != "full":
+                raise PERMISSION_DENIED
             if request.method in ("POST", "PUT", "PATCH"):
-                if access != "full":
-                    raise PERMISSION_DENIED
                 raw = await self._read_body(request)
                 body = parse_json_object(raw)
             status, answer = handler(request, body)
@@ -250,6 +246,19 @@ class Api:
         return JSONResponse(body, status_code=error.status, headers=error.headers)
 
 
+class _Endpoint:
+    """A raw ASGI endpoint (an object, not a function, so Starlette routes every method to it,
+    even ones it does not know such as QUERY, and the 405 with ``Allow`` is ours)."""
+
+    def __init__(self, api: Api, methods: dict[str, Handler]) -> None:
+        self.api = api
+        self.methods = methods
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        response = await self.api.handle(Request(scope, receive), self.methods)
+        await response(scope, receive, send)
+
+
 def _identifier(request: Request) -> str | None:
     return request.query_params.get("identifier")
 
@@ -268,7 +277,7 @@ def create_app(emulator: Emulator) -> Starlette:
 
     async def not_found_handler(request: Request, exc: Exception) -> Response:
         if isinstance(exc, HTTPException) and exc.status_code != 404:
-            error = ApiError(exc.status_code, "HttpError", str(exc.detail))
+            error = ApiError(exc.status_code, "HttpError", str(exc.detail), headers=exc.headers)
         else:
             error = not_found(
                 "NotFound", "Not found", f"There is no operation at {request.url.path}; see openapi.yaml."

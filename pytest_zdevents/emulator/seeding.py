@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from .errors import ApiError, bad_request, conflict
-from .identifiers import STANDARD_TYPES
+from .identifiers import STANDARD_TYPES, normalize
 from .model import Event, Identifier, Profile, User
 from .service import EventsService
 from .timestamps import format_ns, parse_timestamp
@@ -87,7 +87,7 @@ class _Plan:
         self.indexed: set[tuple[str, str, Identifier]] = set()
 
     def user(self, record: dict[str, Any], where: str) -> User:
-        user_id = user_id_path(_text(record, "id", where))
+        user_id = _checked(where, lambda: user_id_path(_text(record, "id", where)))
         if user_id in self.users or self.store.get_user(user_id) is not None:
             raise conflict("InvalidState", "User exists", f"{where}: user {user_id} already exists.")
         identities = []
@@ -95,7 +95,9 @@ class _Plan:
             place = f"{where}.identities[{index}]"
             if not isinstance(item, dict):
                 raise bad_request("InvalidState", "State not valid", f"{place} must be an object.")
-            identity = Identifier(_text(item, "type", place), _text(item, "value", place))
+            identity = normalize(
+                Identifier(_text(item, "type", place), _text(item, "value", place)), frozenset()
+            )
             if identity.type not in STANDARD_TYPES:
                 raise bad_request(
                     "InvalidState", "State not valid", f"{place}.type must be one of {_IDENTIFIER_TYPES}."

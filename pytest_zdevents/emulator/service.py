@@ -157,6 +157,13 @@ class EventsService:
     def _event_query(self, params: Mapping[str, str]) -> dict[str, Any]:
         """The store query's filter, order, cursor and limit fields, from the query string."""
         variations = self.settings.variations
+        if "filter" in params:
+            raise bad_request(
+                "InvalidFilter",
+                "Filter not valid",
+                "Send each filter as its own parameter, e.g. "
+                "filter[source]=shoppingnow&filter[type]=checkout, not filter=...",
+            )
         source, type_ = params.get("filter[source]"), params.get("filter[type]")
         if self._quirk("source_filter_ignored"):
             source = None
@@ -298,7 +305,7 @@ class EventsService:
         query stays among the identifiers, so the profile can still be found by it.
         """
         quirks = self.settings.quirks
-        query = None if identifier is None else query_names(parse_query(identifier, quirks), quirks)
+        query = None if profile_id is not None else query_names(parse_query(identifier, quirks), quirks)
         wanted = profile_input(body, quirks, with_source_type=False)
         identifiers = wanted.identifiers if query is None else merged([query.identifier], wanted.identifiers)
         self._check_identifier_count(identifiers)

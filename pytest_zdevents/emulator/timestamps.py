@@ -3,7 +3,7 @@
 The docs promise "ISO 8601" (S1) and show date-only filter values (S3, S4) and date-times with
 ``Z``, ``+00:00`` and up to nine fractional digits. The emulator accepts RFC 3339 date-times and,
 where a caller allows it, plain dates. Instants are integer nanoseconds since the Unix epoch, so
-nine fractional digits compare exactly and a leap second (``:60``) is simply the next second.
+nine fractional digits compare exactly and a leap second (``23:59:60`` UTC) is simply the next second.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from dataclasses import dataclass
 NS_PER_SECOND = 1_000_000_000
 NS_PER_DAY = 86_400 * NS_PER_SECOND
 
-_DATE = r"(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})"
+_DATE = r"(?P<year>[0-9]{4})-(?P<month>[0-9]{2})-(?P<day>[0-9]{2})"
 _TIME = (
-    r"[Tt](?P<hour>\d{2}):(?P<minute>\d{2}):(?P<second>\d{2})(?:\.(?P<fraction>\d+))?"
-    r"(?P<offset>[Zz]|[+-]\d{2}:\d{2})"
+    r"[Tt](?P<hour>[0-9]{2}):(?P<minute>[0-9]{2}):(?P<second>[0-9]{2})(?:\.(?P<fraction>[0-9]+))?"
+    r"(?P<offset>[Zz]|[+-][0-9]{2}:[0-9]{2})"
 )
 _PATTERN = re.compile(rf"{_DATE}(?:{_TIME})?")
 
@@ -71,7 +71,12 @@ def parse_timestamp(text: str, *, allow_date: bool, ignore_offset: bool = False)
         if off_hours > 23 or off_minutes > 59:
             return None
         sign = -1 if match["offset"][0] == "-" else 1
-        offset = 0 if ignore_offset else sign * (off_hours * 3600 + off_minutes * 60)
+        offset = sign * (off_hours * 3600 + off_minutes * 60)
+    # A leap second is only ever 23:59:60 UTC (RFC 3339 5.7), as JSON Schema validators check.
+    if second == 60 and (hour * 3600 + minute * 60 - offset) // 60 % 1440 != 1439:
+        return None
+    if ignore_offset:
+        offset = 0
     fraction = int((match["fraction"] or "0")[:9].ljust(9, "0"))
     ns += (hour * 3600 + minute * 60 + second - offset) * NS_PER_SECOND + fraction
     return Timestamp(ns, date_only=False)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import bad_request
-from .identifiers import IdentifierQuery, normalize
+from .identifiers import IdentifierQuery, merged, normalize
 from .model import Identifier
 from .timestamps import parse_timestamp
 
@@ -24,6 +24,9 @@ MAX_IDENTIFIER_TYPE_LENGTH = 60
 MAX_IDENTIFIERS = 20
 #: Profiles per person (S15).
 MAX_PROFILES_PER_USER = 20
+#: How deep properties and attributes may nest (emulator choice: the docs give no limit, and
+#: every store encodes them as JSON, which has a recursion limit of its own).
+MAX_NESTING = 32
 #: "'zendesk' is a protected source name" (S1, S2).
 PROTECTED_SOURCE = "zendesk"
 
@@ -147,7 +150,9 @@ class _Reader:
                 "Colon not allowed",
                 f"{field_name} must not contain ':', which separates the parts of identifier queries.",
             )
-        if source and value.lower() == PROTECTED_SOURCE and "protected_source_accepted" not in self.quirks:
+        # ASCII only, as the spec's pattern: "zendes\u212a".lower() is "zendesk" too.
+        protected = value.isascii() and value.lower() == PROTECTED_SOURCE
+        if source and protected and "protected_source_accepted" not in self.quirks:
             raise bad_request(
                 "ProtectedSource",
                 "Protected source name",
@@ -159,12 +164,14 @@ class _Reader:
     def strings_only(
         self, key: str, *, required: bool = False, allow_null_members: bool = False
     ) -> dict[str, Any] | None:
-        """An object (properties, attributes) in which no value, however deep, is a number."""
+        """An object (properties, attributes) in which no value, however deep, is a number, and
+        nothing is nested deeper than :data:`MAX_NESTING`."""
         value = self.object(key, required=required)
-        if value is not None and "numbers_accepted" not in self.quirks:
+        if value is not None:
+            numbers = "numbers_accepted" not in self.quirks
             for member, item in value.items():
                 if not (allow_null_members and item is None):
-                    _reject_numbers(item, f"{self._name(key)}.{member}")
+                    _check_tree(item, f"{self._name(key)}.{member}", numbers=numbers, depth=1)
         return value
 
     def identifiers(self, key: str, *, required: bool) -> list[Identifier]:
@@ -215,11 +222,18 @@ class _Reader:
                     f"{path}.type must not contain ':', which separates the parts of identifier queries.",
                 )
             result.append(normalize(Identifier(id_type, id_value), self.quirks))
-        return result
+        return merged([], result)  # the same identifier twice is one identifier
 
 
-def _reject_numbers(value: Any, path: str) -> None:
-    if isinstance(value, int | float) and not isinstance(value, bool):
+def _check_tree(value: Any, path: str, *, numbers: bool, depth: int) -> None:
+    """Refuse numbers (when ``numbers``) and nesting deeper than MAX_NESTING below ``value``."""
+    if depth > MAX_NESTING:
+        raise bad_request(
+            "NestingTooDeep",
+            "Nesting too deep",
+            f"{path} is nested more than {MAX_NESTING} levels deep; flatten the structure.",
+        )
+    if numbers and isinstance(value, int | float) and not isinstance(value, bool):
         raise bad_request(
             "NumbersMustBeStrings",
             "All numbers must be strings",
@@ -228,10 +242,10 @@ def _reject_numbers(value: Any, path: str) -> None:
         )
     if isinstance(value, dict):
         for key, item in value.items():
-            _reject_numbers(item, f"{path}.{key}")
+            _check_tree(item, f"{path}.{key}", numbers=numbers, depth=depth + 1)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            _reject_numbers(item, f"{path}[{index}]")
+            _check_tree(item, f"{path}[{index}]", numbers=numbers, depth=depth + 1)
 
 
 def _member(body: dict[str, Any], key: str) -> dict[str, Any]:

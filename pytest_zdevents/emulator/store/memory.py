@@ -79,6 +79,9 @@ class MemoryStore:
         return {profile_id for profile_id in found if profile_id is not None}
 
     def save_profile(self, profile: Profile) -> None:
+        old = self._profiles.get(profile.id)
+        if old is not None and old.user_id != profile.user_id:
+            self._user_profile_ids[old.user_id].pop(profile.id)
         self._unindex(profile.id)
         self._profiles[profile.id] = _copy(profile)
         self._user_profile_ids.setdefault(profile.user_id, {})[profile.id] = None
@@ -89,7 +92,9 @@ class MemoryStore:
         old = self._profiles.get(profile_id)
         if old is not None:
             for identifier in old.identifiers:
-                self._identifier_index.pop((old.source, old.type, identifier), None)
+                key = (old.source, old.type, identifier)
+                if self._identifier_index.get(key) == profile_id:
+                    del self._identifier_index[key]
 
     def delete_profile(self, profile_id: str, *, delete_events: bool = True) -> None:
         self._unindex(profile_id)
