@@ -1,0 +1,123 @@
+"""The three ways to run the emulator: in-process, a background thread, the command."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+from helpers import TRACK, track_body
+
+from pytest_zdevents import __version__
+from pytest_zdevents.emulator import Emulator
+
+
+def test_in_process_client_needs_no_port() -> None:
+    """Emulator().client() is an httpx.Client on the ASGI app."""
+    emulator = Emulator()
+    with emulator.client() as client:
+        assert isinstance(client, httpx.Client)
+        assert client.post(TRACK, json=track_body()).status_code == 202
+        assert client.get("/__zdevents/health").json()["status"] == "ok"
+
+
+def test_background_thread_serves_on_a_free_loopback_port() -> None:
+    """Emulator().serve() picks a free port on 127.0.0.1 and stops cleanly."""
+    emulator = Emulator(email="e@example.com", token="t")
+    with emulator.serve() as served:
+        assert served.url.startswith("http://127.0.0.1:")
+        assert served.port != 0
+        auth = ("e@example.com/token", "t")
+        assert httpx.post(served.url + TRACK, json=track_body(), auth=auth).status_code == 202
+        assert httpx.get(served.url + "/api/v2/user_profiles/events").status_code == 401
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(served.url + "/__zdevents/health", timeout=2)
+
+
+@contextmanager
+def command(*args: str) -> Iterator[tuple[subprocess.Popen[str], str]]:
+    """Run ``zdevents-emulator --port 0 ARGS`` and yield it with the URL it printed."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pytest_zdevents.emulator.cli", "--port", "0", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        assert "listening on http://127.0.0.1:" in line, line + process.stderr.read()
+        yield process, line.rsplit(" ", 1)[1].strip()
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=10)
+
+
+def test_command_prints_the_url_and_serves() -> None:
+    """zdevents-emulator --port 0 prints the URL it listens on, with the version."""
+    with command("--email", "e@example.com", "--token", "t", "--quirk", "put_merges") as (_, url):
+        health = httpx.get(url + "/__zdevents/health").json()
+        assert health["version"] == __version__
+        assert health["quirks"] == ["put_merges"]
+        assert health["auth_required"] is True
+        assert httpx.get(url + "/api/v2/users/1/events").status_code == 401
+
+
+def test_command_with_db_keeps_state_across_restarts(tmp_path: Path) -> None:
+    """--db PATH: what was acknowledged survives a restart."""
+    db = str(tmp_path / "state.sqlite3")
+    with command("--db", db) as (_, url):
+        answer = httpx.post(url + TRACK, json=track_body()).json()
+    with command("--db", db) as (_, url):
+        events = httpx.get(f"{url}/api/v2/user_profiles/{answer['profile_id']}/events").json()["events"]
+    assert [event["type"] for event in events] == ["checkout"]
+
+
+def test_command_killed_keeps_acknowledged_writes(tmp_path: Path) -> None:
+    """SQLite commits before answering, so even SIGKILL right after a 202 loses nothing."""
+    db = str(tmp_path / "state.sqlite3")
+    with command("--db", db) as (process, url):
+        answers = [httpx.post(url + TRACK, json=track_body(f"u{n}@example.com")) for n in range(20)]
+        os.kill(process.pid, signal.SIGKILL)
+    assert all(answer.status_code == 202 for answer in answers)
+    with command("--db", db) as (_, url):
+        state = httpx.get(url + "/__zdevents/state").json()
+    assert len(state["events"]) == 20
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--quirk", "no_such_quirk"], "Unknown quirk no_such_quirk"),
+        (["--email", "e@example.com"], "Give both email and token"),
+        (["--lag", "-1"], "lag must be zero or more"),
+    ],
+)
+def test_command_refuses_bad_settings(args: list[str], message: str) -> None:
+    """Bad settings end the command with status 2 and a sentence saying what is wrong."""
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest_zdevents.emulator.cli", "--port", "0", *args],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 2
+    assert message in result.stderr
+
+
+def test_command_lists_quirks_and_variations() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest_zdevents.emulator.cli", "--list-quirks"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 0
+    assert "page_skips_item" in result.stdout
+    assert "oldest_first" in result.stdout

@@ -1,0 +1,70 @@
+"""Builders and checks shared by the project's own tests."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import httpx
+
+TRACK = "/api/v2/user_profiles/events"
+
+#: The Events API reference's example body (seed 001, "Track Event Against a Sunshine Profile").
+DOC_TRACK_BODY: dict[str, Any] = {
+    "event": {
+        "created_at": "2020-01-31T00:44:07+00:00",
+        "description": "Order complete",
+        "properties": {
+            "billing": {"address1": "1019 Market St", "city": "San Francisco", "zipcode": "94103"},
+            "item": {"name": "Zendesk Swag"},
+        },
+        "source": "shoppingnow",
+        "type": "checkout",
+    },
+    "profile": {
+        "identifiers": [
+            {"type": "email", "value": "jane@example.com"},
+            {"type": "external_id", "value": "0987654321"},
+        ],
+        "name": "Jane Smith",
+        "source": "shoppingnow",
+        "type": "customer",
+    },
+}
+
+
+class FakeClock:
+    """A clock in nanoseconds that moves only when told to."""
+
+    def __init__(self, start_ns: int = 1_700_000_000 * 10**9) -> None:
+        self.ns = start_ns
+
+    def __call__(self) -> int:
+        return self.ns
+
+    def advance(self, seconds: float) -> None:
+        self.ns += int(seconds * 1e9)
+
+
+def track_body(
+    email: str = "jane@example.com",
+    *,
+    event: dict[str, Any] | None = None,
+    profile: dict[str, Any] | None = None,
+    identifiers: list[dict[str, str]] | None = None,
+) -> dict[str, Any]:
+    """The documented track body, for ``email``, with ``event``/``profile`` fields overridden."""
+    body = copy.deepcopy(DOC_TRACK_BODY)
+    body["profile"]["identifiers"] = identifiers or [{"type": "email", "value": email}]
+    body["event"].update(event or {})
+    body["profile"].update(profile or {})
+    return body
+
+
+def error_code(response: httpx.Response) -> str:
+    """The code of the single error in an errors envelope, checking the envelope's shape."""
+    body = response.json()
+    assert set(body) == {"errors"}, body
+    (error,) = body["errors"]
+    assert {"code", "id", "title", "detail"} <= set(error), error
+    return error["code"]
