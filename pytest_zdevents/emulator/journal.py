@@ -29,7 +29,7 @@ def body_for_journal(raw: bytes) -> Any:
     text = raw[:_BODY_LIMIT].decode("utf-8", errors="replace")
     try:
         return json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         return text or None
 
 

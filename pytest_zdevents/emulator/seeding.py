@@ -32,10 +32,11 @@ def export_state(service: EventsService) -> dict[str, Any]:
         }
 
 
-def _records(data: dict[str, Any], key: str) -> list[dict[str, Any]]:
+def _records(data: dict[str, Any], key: str, where: str = "") -> list[dict[str, Any]]:
     records = data.get(key, [])
     if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
-        raise bad_request("InvalidState", "State not valid", f"{key} must be an array of objects.")
+        name = f"{where}.{key}" if where else key
+        raise bad_request("InvalidState", "State not valid", f"{name} must be an array of objects.")
     return records
 
 
@@ -46,8 +47,8 @@ def _text(record: dict[str, Any], key: str, where: str) -> str:
     return value
 
 
-def _instant(text: str, where: str) -> int:
-    parsed = parse_timestamp(text, allow_date=False)
+def _instant(text: Any, where: str) -> int:
+    parsed = parse_timestamp(text, allow_date=False) if isinstance(text, str) else None
     if parsed is None:
         raise bad_request(
             "InvalidState", "State not valid", f"{where} {text!r} is not an RFC 3339 date-time."
@@ -85,16 +86,15 @@ class _Plan:
         self.identities: dict[Identifier, str] = {}
         self.profiles: dict[str, Profile] = {}
         self.indexed: set[tuple[str, str, Identifier]] = set()
+        self.event_ids: set[str] | None = None  # read from the store at the first event
 
     def user(self, record: dict[str, Any], where: str) -> User:
         user_id = _checked(where, lambda: user_id_path(_text(record, "id", where)))
         if user_id in self.users or self.store.get_user(user_id) is not None:
             raise conflict("InvalidState", "User exists", f"{where}: user {user_id} already exists.")
         identities = []
-        for index, item in enumerate(record.get("identities", [])):
+        for index, item in enumerate(_records(record, "identities", where)):
             place = f"{where}.identities[{index}]"
-            if not isinstance(item, dict):
-                raise bad_request("InvalidState", "State not valid", f"{place} must be an object.")
             identity = normalize(
                 Identifier(_text(item, "type", place), _text(item, "value", place)), frozenset()
             )
@@ -168,7 +168,7 @@ class _Plan:
         if created_at is None or created_ns is None:
             created_at, created_ns = received_at, received_ns
         return Event(
-            id=record.get("id") or self.service.ids.ulid(now),
+            id=self._event_id(record, where, now),
             profile_id=profile_id,
             user_id=profile.user_id,
             source=wanted.source,
@@ -180,6 +180,15 @@ class _Plan:
             received_at=received_at,
             visible_ns=0,
         )
+
+    def _event_id(self, record: dict[str, Any], where: str, now: int) -> str:
+        if self.event_ids is None:
+            self.event_ids = {event.id for event in self.store.events()}
+        event_id = _text(record, "id", where) if "id" in record else self.service.ids.ulid(now)
+        if event_id in self.event_ids:
+            raise conflict("InvalidState", "Event exists", f"{where}: event {event_id} already exists.")
+        self.event_ids.add(event_id)
+        return event_id
 
 
 def _checked(where: str, read: Callable[[], T]) -> T:

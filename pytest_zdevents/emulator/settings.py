@@ -41,10 +41,13 @@ class EmulatorSettings:
                 raise ValueError(
                     f"Unknown {kind} {', '.join(unknown)}. Known {kind}s: {', '.join(sorted(known))}."
                 )
-        if self.lag < 0:
-            raise ValueError(f"lag must be zero or more seconds, not {self.lag}.")
-        if self.rate_limit is not None and self.rate_limit < 1:
-            raise ValueError(f"rate_limit must be at least 1 request per second, not {self.rate_limit}.")
+        if isinstance(self.lag, bool) or not isinstance(self.lag, int | float) or self.lag < 0:
+            raise ValueError(f"lag must be zero or more seconds, not {self.lag!r}.")
+        rate = self.rate_limit
+        if rate is not None and (isinstance(rate, bool) or not isinstance(rate, int) or rate < 1):
+            raise ValueError(
+                f"rate_limit must be a whole number of requests a second, 1 or more, not {rate!r}."
+            )
         if (self.email is None) != (self.token is None):
             raise ValueError("Give both email and token for Basic authentication, or neither.")
 

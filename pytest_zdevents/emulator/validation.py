@@ -110,9 +110,9 @@ class _Reader:
                 raise bad_request("MissingField", "Required field missing", f"{self._name(key)} is required.")
             return None
         value = self.obj[key]
-        if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
+        if not isinstance(value, kind):
             expected = {dict: "an object", list: "an array", str: "a string"}[kind]
-            if kind is str and isinstance(value, int | float):
+            if kind is str and isinstance(value, int | float) and not isinstance(value, bool):
                 raise bad_request(
                     "NumbersMustBeStrings",
                     "All numbers must be strings",
