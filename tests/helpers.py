@@ -68,3 +68,33 @@ def error_code(response: httpx.Response) -> str:
     (error,) = body["errors"]
     assert {"code", "id", "title", "detail"} <= set(error), error
     return error["code"]
+
+
+def seed(client: httpx.Client, *users: dict[str, Any]) -> None:
+    """Import ``users`` through the control plane."""
+    response = client.post("/__zdevents/state", json={"users": list(users)})
+    assert response.status_code == 200, response.text
+    assert response.json()["imported"]["users"] == len(users)
+
+
+def state(client: httpx.Client) -> dict[str, Any]:
+    """The emulator's exported state."""
+    response = client.get("/__zdevents/state")
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def user_of(client: httpx.Client, user_id: str) -> dict[str, Any]:
+    (user,) = [u for u in state(client)["users"] if u["id"] == user_id]
+    return user
+
+
+def ids(*pairs: tuple[str, str]) -> list[dict[str, str]]:
+    """Identifiers from (type, value) pairs."""
+    return [{"type": t, "value": v} for t, v in pairs]
+
+
+def get_profile(client: httpx.Client, profile_id: str) -> dict[str, Any]:
+    response = client.get(f"/api/v2/user_profiles/{profile_id}")
+    assert response.status_code == 200, response.text
+    return response.json()["profile"]

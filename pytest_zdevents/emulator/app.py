@@ -154,9 +154,11 @@ class Api:
         headers: dict[str, str] = {}
         try:
             headers = self._rate_limit()
-            handler = methods.get(request.method)
+            # HEAD is GET without the body (RFC 9110 9.3.2), wherever GET is served.
+            reading = request.method in ("GET", "HEAD")
+            handler = methods.get("GET" if request.method == "HEAD" else request.method)
             if handler is None:
-                allow = ", ".join(methods)
+                allow = ", ".join([*methods, "HEAD"] if "GET" in methods else methods)
                 raise ApiError(
                     405,
                     "MethodNotAllowed",
@@ -166,7 +168,7 @@ class Api:
                 )
             access = authenticate(request.headers.get("authorization"), self.emulator.settings)
             body: Body = {}
-            if request.method != "GET" and access != "full":
+            if not reading and access != "full":
                 raise PERMISSION_DENIED
             if request.method in ("POST", "PUT", "PATCH"):
                 raw = await self._read_body(request)
@@ -181,6 +183,8 @@ class Api:
                 ApiError(500, "InternalError", "Internal server error", "The emulator failed; see its log.")
             )
         response.headers.update(headers)
+        if request.method == "HEAD":
+            response = Response(status_code=response.status_code, headers=dict(response.headers))
         self.emulator.journal.record(
             {
                 "time": time.time(),

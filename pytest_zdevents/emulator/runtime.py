@@ -17,9 +17,10 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-import anyio.from_thread
+import anyio
 import httpx
 import uvicorn
+from anyio.from_thread import BlockingPortal
 
 from .app import create_app
 from .journal import Journal
@@ -100,14 +101,27 @@ class Emulator:
 class InProcessTransport(httpx.BaseTransport):
     """Calls an ASGI app from synchronous code: httpx's ASGI transport on an anyio portal.
 
-    The portal (an event loop on its own thread) lives as long as the transport, so one client
-    reuses one loop; closing the client closes it.
+    The portal is an event loop on a daemon thread that lives as long as the transport, so one
+    client reuses one loop, and a client nobody closed cannot keep the interpreter from exiting.
     """
 
     def __init__(self, app: Any) -> None:
         self._asgi = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-        self._portal_context = anyio.from_thread.start_blocking_portal()
-        self._portal = self._portal_context.__enter__()
+        ready = threading.Event()
+        portals: list[BlockingPortal] = []
+
+        async def run_portal() -> None:
+            async with BlockingPortal() as portal:
+                portals.append(portal)
+                ready.set()
+                await portal.sleep_until_stopped()
+
+        self._thread = threading.Thread(
+            target=anyio.run, args=(run_portal,), daemon=True, name="zdevents-emulator-client"
+        )
+        self._thread.start()
+        ready.wait()
+        self._portal = portals[0]
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         content = request.read()
@@ -122,7 +136,9 @@ class InProcessTransport(httpx.BaseTransport):
         return httpx.Response(status, headers=headers, content=body, request=request)
 
     def close(self) -> None:
-        self._portal_context.__exit__(None, None, None)
+        if self._thread.is_alive():
+            self._portal.call(self._portal.stop)
+            self._thread.join(timeout=10)
 
 
 class ServedEmulator:

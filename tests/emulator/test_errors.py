@@ -839,20 +839,22 @@ def test_declared_content_length_over_1_mib_is_413(client: httpx.Client) -> None
 @pytest.mark.parametrize(
     ("method", "path", "allow"),
     [
-        ("DELETE", TRACK, "GET, POST"),
-        ("PUT", TRACK, "GET, POST"),
-        ("PATCH", "/api/v2/users/1/events", "GET, POST"),
-        ("POST", "/api/v2/users/1/profiles", "GET, PUT"),
-        ("DELETE", "/api/v2/users/1/profiles", "GET, PUT"),
-        ("POST", PROFILES, "GET, PUT, PATCH"),
-        ("DELETE", PROFILES, "GET, PUT, PATCH"),
-        ("POST", f"{PROFILES}/{UNKNOWN_PROFILE}", "GET, PUT, PATCH, DELETE"),
-        ("PUT", f"{PROFILES}/{UNKNOWN_PROFILE}/events", "GET, POST"),
-        ("OPTIONS", TRACK, "GET, POST"),
-        ("TRACE", PROFILES, "GET, PUT, PATCH"),
+        ("DELETE", TRACK, "GET, POST, HEAD"),
+        ("PUT", TRACK, "GET, POST, HEAD"),
+        ("PATCH", "/api/v2/users/1/events", "GET, POST, HEAD"),
+        ("POST", "/api/v2/users/1/profiles", "GET, PUT, HEAD"),
+        ("DELETE", "/api/v2/users/1/profiles", "GET, PUT, HEAD"),
+        ("POST", PROFILES, "GET, PUT, PATCH, HEAD"),
+        ("DELETE", PROFILES, "GET, PUT, PATCH, HEAD"),
+        ("POST", f"{PROFILES}/{UNKNOWN_PROFILE}", "GET, PUT, PATCH, DELETE, HEAD"),
+        ("PUT", f"{PROFILES}/{UNKNOWN_PROFILE}/events", "GET, POST, HEAD"),
+        ("OPTIONS", TRACK, "GET, POST, HEAD"),
+        ("TRACE", PROFILES, "GET, PUT, PATCH, HEAD"),
     ],
 )
 def test_wrong_method_is_405_with_allow(client: httpx.Client, method: str, path: str, allow: str) -> None:
+    """Emulator choice: 405 MethodNotAllowed with an Allow header listing exactly the path's
+    methods, HEAD included where GET is served (RFC 9110 15.5.6)."""
     response = client.request(method, path)
     assert_error(response, 405, "MethodNotAllowed")
     assert response.headers["allow"] == allow

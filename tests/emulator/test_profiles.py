@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
-from helpers import TRACK, FakeClock, error_code, track_body
+from helpers import TRACK, FakeClock, error_code, get_profile, ids, seed, state, track_body, user_of
 
 PROFILES = "/api/v2/user_profiles"
 QUERY = "shoppingnow:customer:email:jane@example.com"
@@ -28,34 +28,8 @@ Track = Callable[..., dict[str, Any]]
 # Helpers local to this file
 
 
-def seed(client: httpx.Client, *users: dict[str, Any]) -> None:
-    response = client.post("/__zdevents/state", json={"users": list(users)})
-    assert response.status_code == 200, response.text
-
-
 def user(user_id: str = "123", *identities: tuple[str, str]) -> dict[str, Any]:
     return {"id": user_id, "name": f"User {user_id}", "identities": ids(*identities)}
-
-
-def state(client: httpx.Client) -> dict[str, Any]:
-    response = client.get("/__zdevents/state")
-    assert response.status_code == 200, response.text
-    return response.json()
-
-
-def user_of(client: httpx.Client, user_id: str) -> dict[str, Any]:
-    (found,) = [u for u in state(client)["users"] if u["id"] == user_id]
-    return found
-
-
-def ids(*pairs: tuple[str, str]) -> list[dict[str, str]]:
-    return [{"type": t, "value": v} for t, v in pairs]
-
-
-def get_profile(client: httpx.Client, profile_id: str) -> dict[str, Any]:
-    response = client.get(f"{PROFILES}/{profile_id}")
-    assert response.status_code == 200, response.text
-    return response.json()["profile"]
 
 
 def put(
@@ -682,32 +656,6 @@ def test_p9_delete_unknown_is_404(client: httpx.Client) -> None:
     response = client.delete(f"{PROFILES}/{UNKNOWN_ID}")
     assert response.status_code == 404
     assert error_code(response) == "ProfileNotFound"
-
-
-# 405
-
-
-@pytest.mark.parametrize(
-    ("method", "path", "allow"),
-    [
-        ("POST", "/api/v2/user_profiles", "GET, PUT, PATCH"),
-        ("DELETE", "/api/v2/user_profiles?identifier=" + QUERY, "GET, PUT, PATCH"),
-        ("DELETE", f"/api/v2/user_profiles/{UNKNOWN_ID}/events", "GET, POST"),
-        ("POST", f"/api/v2/user_profiles/{UNKNOWN_ID}", "GET, PUT, PATCH, DELETE"),
-        ("PUT", "/api/v2/user_profiles/events", "GET, POST"),
-        ("DELETE", "/api/v2/users/123/profiles", "GET, PUT"),
-        ("PATCH", "/api/v2/users/123/events", "GET, POST"),
-    ],
-)
-def test_method_not_allowed_is_405_with_allow_header(
-    client: httpx.Client, method: str, path: str, allow: str
-) -> None:
-    """Emulator choice (error codes): 405 MethodNotAllowed with an Allow header listing exactly the
-    path's methods (RFC 9110 15.5.6)."""
-    response = client.request(method, path, json={"profile": {"identifiers": ids(("member_id", "M1"))}})
-    assert response.status_code == 405
-    assert error_code(response) == "MethodNotAllowed"
-    assert response.headers["Allow"] == allow
 
 
 def test_track_via_post_still_works_next_to_405s(client: httpx.Client) -> None:

@@ -190,3 +190,25 @@ def test_event_fields_read_back_as_sent(client: httpx.Client, track: Callable[..
     assert event["user_id"] == answer["user_id"]
     assert len(event["id"]) == 26
     assert event["received_at"].endswith("Z")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v2/user_profiles/events?identifier=" + JANE,
+        "/api/v2/user_profiles?identifier=" + JANE,
+        "/api/v2/users/{user_id}/events",
+        "/api/v2/users/{user_id}/profiles",
+        "/api/v2/user_profiles/{profile_id}",
+        "/api/v2/user_profiles/{profile_id}/events",
+        "/api/v2/user_profiles/01E1G0NJSQPNPZRV096JXKXFAA",
+    ],
+)
+def test_head_is_get_without_the_body(client: httpx.Client, timeline: dict[str, Any], path: str) -> None:
+    """RFC 9110 9.3.2: HEAD answers as GET would, headers included, with no body."""
+    url = path.format(**timeline)
+    get, head = client.get(url), client.head(url)
+    assert head.status_code == get.status_code
+    assert head.content == b""
+    assert head.headers["content-length"] == get.headers["content-length"]
+    assert head.headers["content-type"] == get.headers["content-type"]

@@ -121,3 +121,11 @@ def test_command_lists_quirks_and_variations() -> None:
     assert result.returncode == 0
     assert "page_skips_item" in result.stdout
     assert "oldest_first" in result.stdout
+
+
+def test_an_unclosed_client_does_not_keep_the_interpreter_alive() -> None:
+    """The in-process client's event loop runs on a daemon thread: forgetting close() must not
+    hang the test run that forgot it."""
+    code = "from pytest_zdevents.emulator import Emulator; Emulator().client().get('/__zdevents/health')"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr

@@ -14,7 +14,18 @@ from typing import Any
 
 import httpx
 import pytest
-from helpers import DOC_TRACK_BODY, TRACK, FakeClock, error_code, track_body
+from helpers import (
+    DOC_TRACK_BODY,
+    TRACK,
+    FakeClock,
+    error_code,
+    get_profile,
+    ids,
+    seed,
+    state,
+    track_body,
+    user_of,
+)
 
 ULID_ALPHABET = set("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
 #: FakeClock starts at 1_700_000_000 s.
@@ -26,41 +37,14 @@ Track = Callable[..., dict[str, Any]]
 # Helpers local to this file
 
 
-def seed(client: httpx.Client, *users: dict[str, Any]) -> None:
-    response = client.post("/__zdevents/state", json={"users": list(users)})
-    assert response.status_code == 200, response.text
-    assert response.json()["imported"]["users"] == len(users)
-
-
 def jane(user_id: str = "123", email: str = "jane@example.com") -> dict[str, Any]:
     return {"id": user_id, "name": "Jane", "identities": [{"type": "email", "value": email}]}
-
-
-def state(client: httpx.Client) -> dict[str, Any]:
-    response = client.get("/__zdevents/state")
-    assert response.status_code == 200, response.text
-    return response.json()
-
-
-def user_of(client: httpx.Client, user_id: str) -> dict[str, Any]:
-    (user,) = [u for u in state(client)["users"] if u["id"] == user_id]
-    return user
-
-
-def get_profile(client: httpx.Client, profile_id: str) -> dict[str, Any]:
-    response = client.get(f"/api/v2/user_profiles/{profile_id}")
-    assert response.status_code == 200, response.text
-    return response.json()["profile"]
 
 
 def profile_events(client: httpx.Client, profile_id: str) -> list[dict[str, Any]]:
     response = client.get(f"/api/v2/user_profiles/{profile_id}/events")
     assert response.status_code == 200, response.text
     return response.json()["events"]
-
-
-def ids(*pairs: tuple[str, str]) -> list[dict[str, str]]:
-    return [{"type": t, "value": v} for t, v in pairs]
 
 
 def post(client: httpx.Client, body: dict[str, Any], path: str = TRACK) -> httpx.Response:
