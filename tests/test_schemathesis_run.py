@@ -40,9 +40,10 @@ def schemathesis_run(url: str, tmp_path: Path, *args: str) -> subprocess.Complet
 
 
 def test_default_checks_find_no_failure(tmp_path: Path) -> None:
-    """Every phase (examples, coverage, fuzzing, stateful), every default check."""
+    """schemathesis defaults throughout: every phase (examples, coverage, fuzzing, stateful),
+    every default check, 100 examples an operation."""
     with Emulator(email=EMAIL, token=TOKEN).serve() as served:
-        result = schemathesis_run(served.url, tmp_path, "--max-examples", "25")
+        result = schemathesis_run(served.url, tmp_path)
     assert result.returncode == 0, result.stdout[-5000:]
     assert "No issues found" in result.stdout
 

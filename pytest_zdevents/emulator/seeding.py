@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from .errors import ApiError, bad_request, conflict
-from .identifiers import STANDARD_TYPES, normalize
+from .identifiers import STANDARD_TYPES, default_name, normalize
 from .model import Event, Identifier, Profile, User
 from .service import EventsService
 from .timestamps import format_ns, parse_timestamp
@@ -143,7 +143,7 @@ class _Plan:
             id=profile_id,
             source=wanted.source,
             type=wanted.type,
-            name=wanted.name or profile_id,
+            name=wanted.name or default_name(wanted.identifiers),
             user_id=user_id,
             identifiers=wanted.identifiers,
             attributes=wanted.attributes or {},

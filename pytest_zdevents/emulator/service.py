@@ -143,19 +143,25 @@ class EventsService:
 
         ``url`` is the request's Starlette URL, from which the ``next`` link is built.
         """
-        query = self._event_query(params)
+        query, page_size = self._event_query(params)
+        # The page_skips_item quirk drops the first event of every page after the first.
+        skip = int(query["after"] is not None and self._quirk("page_skips_item"))
         with self.lock:
             scope_kind, scope_id = self._event_scope(scope, key)
-            if scope_id is None:
-                events: list[Event] = []
-            else:
+            events: list[Event] = []
+            if scope_id is not None:
+                # One more than the page, to know whether more remain.
+                limit = page_size + 1 + skip
                 events = self.store.events_page(
-                    EventQuery(scope=scope_kind, scope_id=scope_id, visible_at=self.clock(), **query)
+                    EventQuery(
+                        scope=scope_kind, scope_id=scope_id, visible_at=self.clock(), limit=limit, **query
+                    )
                 )
-        return self._page(events, query, url)
+        return self._page(events[skip:], page_size, url)
 
-    def _event_query(self, params: Mapping[str, str]) -> dict[str, Any]:
-        """The store query's filter, order, cursor and limit fields, from the query string."""
+    def _event_query(self, params: Mapping[str, str]) -> tuple[dict[str, Any], int]:
+        """The store query's filter, order and cursor fields, and the page size, from the query
+        string."""
         variations = self.settings.variations
         if "filter" in params:
             raise bad_request(
@@ -184,7 +190,7 @@ class EventsService:
             start_ns += 1
         if end_ns is not None and self._quirk("end_time_exclusive"):
             end_ns -= 1
-        limit = self._page_size(params.get("page[size]"))
+        page_size = self._page_size(params.get("page[size]"))
         after_raw = params.get("page[after]")
         after = None if after_raw is None or self._quirk("cursor_ignored") else cursors.decode(after_raw)
         return {
@@ -194,10 +200,7 @@ class EventsService:
             "end_ns": end_ns,
             "after": after,
             "descending": "oldest_first" not in variations,
-            # One more than the page, to know whether more remain; one more again where the
-            # page_skips_item quirk drops the first.
-            "limit": limit + 1 + (after is not None and self._quirk("page_skips_item")),
-        }
+        }, page_size
 
     def _bound(self, params: Mapping[str, str], name: str, code: str, word: str, *, end: bool) -> int | None:
         raw = params.get(name)
@@ -257,12 +260,9 @@ class EventsService:
             )
         return "profile", profile.id
 
-    def _page(self, events: list[Event], query: dict[str, Any], url: Any) -> dict[str, Any]:
-        if query["after"] is not None and self._quirk("page_skips_item"):
-            events = events[1:]
-        limit = query["limit"] - 1 - (query["after"] is not None and self._quirk("page_skips_item"))
-        has_more = len(events) > limit
-        events = events[:limit]
+    def _page(self, events: list[Event], page_size: int, url: Any) -> dict[str, Any]:
+        has_more = len(events) > page_size
+        events = events[:page_size]
         after_cursor = None
         if events:
             last = events[-2] if self._quirk("page_repeats_item") and len(events) > 1 else events[-1]

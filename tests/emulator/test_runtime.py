@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -129,3 +130,10 @@ def test_an_unclosed_client_does_not_keep_the_interpreter_alive() -> None:
     code = "from pytest_zdevents.emulator import Emulator; Emulator().client().get('/__zdevents/health')"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
+
+
+def test_served_sockets_disable_nagle() -> None:
+    """Without TCP_NODELAY every keep-alive request stalls ~40 ms on a delayed ACK (bench/
+    bench_http.py shows the figures); connections accepted on Linux inherit the option."""
+    with Emulator().serve() as served:
+        assert served.socket.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
