@@ -1,0 +1,161 @@
+"""The one HTTP client behind every fixture and contract.
+
+It adds the credentials, the timeout, retries of 429 honouring ``Retry-After`` (a 429 is the
+target protecting itself, never a conformance failure), the per-process request budget, and a
+log line per request in which no credential appears.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import httpx
+
+logger = logging.getLogger("pytest_zdevents.client")
+
+MASK = "********"
+MAX_RETRIES = 5
+MAX_WAIT = 60.0
+
+
+class BudgetExhausted(Exception):
+    """The run has sent as many requests as ``--zd-request-budget`` allows."""
+
+
+class RequestBudget:
+    """A count of requests shared by every client of one test process."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.used = 0
+        self._lock = threading.Lock()
+
+    def spend(self) -> None:
+        with self._lock:
+            if self.used >= self.limit:
+                raise BudgetExhausted(
+                    f"The request budget of {self.limit} requests is spent, so the run stops here. "
+                    "Raise --zd-request-budget, or select fewer contracts with -k or -m."
+                )
+            self.used += 1
+
+
+def redact(text: str, secrets: Iterable[str | None]) -> str:
+    """``text`` with every secret replaced by a mask."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, MASK)
+    return text
+
+
+def retry_after(response: httpx.Response, now: Callable[[], float] = time.time) -> float:
+    """Seconds a 429 asks to wait: ``Retry-After`` in seconds or as an HTTP date (RFC 9110);
+    one second when absent or unreadable; never more than :data:`MAX_WAIT`."""
+    value = response.headers.get("retry-after", "").strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            seconds = email.utils.parsedate_to_datetime(value).timestamp() - now()
+        except (TypeError, ValueError):
+            seconds = 1.0
+    return min(max(seconds, 0.0), MAX_WAIT)
+
+
+class ZdClient:
+    """An httpx client for one target and one set of credentials.
+
+    ``auth`` is an httpx auth (``httpx.BasicAuth``) or None; ``headers`` may carry a Bearer
+    ``Authorization``. ``transport`` makes the transport (each client owns and closes its own;
+    None means the network). ``secrets`` are masked in everything this client logs.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        budget: RequestBudget,
+        timeout: float = 30.0,
+        auth: httpx.Auth | None = None,
+        headers: dict[str, str] | None = None,
+        transport: Callable[[], httpx.BaseTransport] | None = None,
+        secrets: Iterable[str | None] = (),
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.base_url = base_url
+        self.budget = budget
+        self.timeout = timeout
+        self.secrets = tuple(s for s in secrets if s)
+        self._auth = auth
+        self._headers = dict(headers or {})
+        self._transport = transport
+        self._sleep = sleep
+        self._http = httpx.Client(
+            base_url=base_url,
+            timeout=timeout,
+            auth=auth,
+            headers=self._headers,
+            transport=transport() if transport else None,
+        )
+        self.retried = 0
+
+    def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        """Send a request, waiting out 429s up to :data:`MAX_RETRIES` times."""
+        for attempt in range(MAX_RETRIES + 1):
+            self.budget.spend()
+            response = self._http.request(method, url, **kwargs)
+            logger.debug(
+                "%s %s -> %s", method, redact(str(response.request.url), self.secrets), response.status_code
+            )
+            if response.status_code != 429 or attempt == MAX_RETRIES:
+                return response
+            wait = retry_after(response)
+            self.retried += 1
+            logger.info("429 from %s %s; retrying in %.1f s", method, url, wait)
+            self._sleep(wait)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def get(self, url: str, **kwargs: Any) -> httpx.Response:
+        return self.request("GET", url, **kwargs)
+
+    def post(self, url: str, **kwargs: Any) -> httpx.Response:
+        return self.request("POST", url, **kwargs)
+
+    def put(self, url: str, **kwargs: Any) -> httpx.Response:
+        return self.request("PUT", url, **kwargs)
+
+    def patch(self, url: str, **kwargs: Any) -> httpx.Response:
+        return self.request("PATCH", url, **kwargs)
+
+    def delete(self, url: str, **kwargs: Any) -> httpx.Response:
+        return self.request("DELETE", url, **kwargs)
+
+    def with_credentials(
+        self, *, auth: httpx.Auth | None = None, headers: dict[str, str] | None = None
+    ) -> ZdClient:
+        """A client on the same target and budget with other credentials (none when both are
+        None): for authentication contracts."""
+        return ZdClient(
+            self.base_url,
+            budget=self.budget,
+            timeout=self.timeout,
+            auth=auth,
+            headers=headers,
+            transport=self._transport,
+            secrets=self.secrets,
+            sleep=self._sleep,
+        )
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> ZdClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()

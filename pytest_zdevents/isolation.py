@@ -1,0 +1,74 @@
+"""Keeping runs apart on a shared target, and cleaning up after them.
+
+A real account allows 50 sources and 2,500 types (reference 6.1), so a run never mints sources or
+types: it uses the fixed set below and makes what it creates unique through identifier values.
+"""
+
+from __future__ import annotations
+
+import itertools
+import secrets
+import threading
+from typing import Any
+
+PROFILE_SOURCE = "zdevents_conformance"
+PROFILE_TYPE = "customer"
+EVENT_SOURCES = ("zdevents_conformance", "zdevents_conformance_b")
+EVENT_TYPES = ("viewed", "purchased", "signed_up")
+
+
+class Namespace:
+    """Identifier values unique to this run and worker: ``zdc-<run>-<worker>-<n>``."""
+
+    def __init__(self, run_id: str | None = None, worker: str = "main") -> None:
+        self.run_id = run_id or secrets.token_hex(4)
+        self.prefix = f"zdc-{self.run_id}-{worker}"
+        self._counter = itertools.count(1)
+        self._lock = threading.Lock()
+
+    def value(self) -> str:
+        with self._lock:
+            return f"{self.prefix}-{next(self._counter)}"
+
+    def email(self) -> str:
+        return f"{self.value()}@example.com"
+
+    def identifier(self, type_: str = "external_id") -> dict[str, str]:
+        """A fresh identifier; ``email`` ones get an email address as their value."""
+        return {"type": type_, "value": self.email() if type_ == "email" else self.value()}
+
+    def profile(self, *identifiers: dict[str, str], **fields: Any) -> dict[str, Any]:
+        """A profile body of the fixed source and type, with fresh identifiers unless given."""
+        return {
+            "source": PROFILE_SOURCE,
+            "type": PROFILE_TYPE,
+            "identifiers": list(identifiers) or [self.identifier("email")],
+            **fields,
+        }
+
+
+def identifier_query(
+    identifier: dict[str, str], source: str = PROFILE_SOURCE, type_: str = PROFILE_TYPE
+) -> str:
+    """``source:type:identifier_type:identifier_value`` (S5)."""
+    return f"{source}:{type_}:{identifier['type']}:{identifier['value']}"
+
+
+class Created:
+    """Profiles this run created, to delete at the end. Never anything it did not create."""
+
+    def __init__(self) -> None:
+        self._ids: dict[str, None] = {}
+        self._lock = threading.Lock()
+
+    def add(self, profile_id: str) -> None:
+        with self._lock:
+            self._ids[profile_id] = None
+
+    def discard(self, profile_id: str) -> None:
+        with self._lock:
+            self._ids.pop(profile_id, None)
+
+    def ids(self) -> list[str]:
+        with self._lock:
+            return list(self._ids)

@@ -1,0 +1,195 @@
+"""The plugin's options: each a command-line flag, an ini key and an environment variable.
+
+Precedence is command line, then environment, then ini, then the default, as in pytest-django.
+Every resolved value remembers where it came from, so the report header can say so.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+ENV_PREFIX = "ZDEVENTS_"
+MASK = "********"
+
+
+def _number(kind: type, what: str, minimum: float) -> Callable[[str], Any]:
+    def convert(text: str) -> Any:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise ValueError(f"must be {what}, not {text!r}") from None
+        if value < minimum:
+            raise ValueError(f"must be {what} of at least {minimum}, not {text!r}")
+        return value
+
+    return convert
+
+
+@dataclass(frozen=True)
+class Option:
+    """One option, known by its flag, ini key and environment variable."""
+
+    name: str
+    help: str
+    default: Any = None
+    convert: Callable[[str], Any] = str
+    secret: bool = False
+    multiple: bool = False
+
+    @property
+    def flag(self) -> str:
+        return "--zd-" + self.name.replace("_", "-")
+
+    @property
+    def ini(self) -> str:
+        return "zd_" + self.name + ("s" if self.multiple else "")
+
+    @property
+    def env(self) -> str:
+        return ENV_PREFIX + {"token": "API_TOKEN"}.get(self.name, self.ini[3:].upper())
+
+
+OPTIONS: tuple[Option, ...] = (
+    Option("url", "Base URL of the implementation to test; the embedded emulator when not given."),
+    Option("email", "Agent email for Basic authentication ({email}/token:{api_token})."),
+    Option("token", "API token for Basic authentication.", secret=True),
+    Option("oauth_token", "OAuth access token, sent as Authorization: Bearer.", secret=True),
+    Option(
+        "timeout", "Seconds an HTTP request may take.", 30.0, _number(float, "a number of seconds", 0.001)
+    ),
+    Option(
+        "eventually_timeout",
+        "Seconds a read may take to show what was just written.",
+        10.0,
+        _number(float, "a number of seconds", 0),
+    ),
+    Option(
+        "eventually_interval",
+        "Seconds between reads while waiting for a write to show.",
+        0.2,
+        _number(float, "a number of seconds", 0.001),
+    ),
+    Option(
+        "request_budget",
+        "Most HTTP requests one test process may send; the run stops cleanly when it is spent.",
+        20000,
+        _number(int, "a whole number", 1),
+    ),
+    Option(
+        "max_examples",
+        "Hypothesis examples per property and per schemathesis operation.",
+        20,
+        _number(int, "a whole number", 1),
+    ),
+    Option("emulator_quirk", "Embedded emulator only: switch on a quirk (repeatable).", (), multiple=True),
+    Option(
+        "emulator_variation",
+        "Embedded emulator only: switch on a legal variation (repeatable).",
+        (),
+        multiple=True,
+    ),
+    Option(
+        "emulator_lag",
+        "Embedded emulator only: seconds before a tracked event becomes readable.",
+        0.0,
+        _number(float, "a number of seconds", 0),
+    ),
+)
+BY_NAME = {option.name: option for option in OPTIONS}
+KNOWN_ENV = frozenset(option.env for option in OPTIONS)
+
+
+@dataclass(frozen=True)
+class Setting:
+    """A resolved option: its value and where it came from."""
+
+    value: Any
+    source: str
+
+
+class ZdConfig:
+    """The effective options of a run."""
+
+    def __init__(self, settings: Mapping[str, Setting]) -> None:
+        self.settings = dict(settings)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.settings[name].value
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def header_lines(self) -> list[str]:
+        """One line per option that is set: its value (secrets masked) and its source."""
+        lines = []
+        for option in OPTIONS:
+            setting = self.settings[option.name]
+            if setting.value in (None, ()):
+                continue
+            value = setting.value
+            if option.secret:
+                value = MASK
+            elif option.multiple:
+                value = ",".join(value)
+            lines.append(f"  {option.name}: {value} (from {setting.source})")
+        return lines
+
+
+def add_options(parser: pytest.Parser) -> None:
+    group = parser.getgroup("zdevents", "Zendesk Events API conformance (pytest-zdevents)")
+    for option in OPTIONS:
+        env_help = f" [env {option.env}, ini {option.ini}]"
+        if option.multiple:
+            group.addoption(option.flag, action="append", default=None, help=option.help + env_help)
+            parser.addini(option.ini, option.help + " Comma-separated.", type="args", default=None)
+        else:
+            group.addoption(option.flag, default=None, help=option.help + env_help)
+            parser.addini(option.ini, option.help, default=None)
+
+
+def _split(text: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in text.replace(",", " ").split() if part.strip())
+
+
+def resolve(config: pytest.Config, environ: Mapping[str, str] | None = None) -> ZdConfig:
+    """Each option's effective value: command line, environment, ini, default.
+
+    Raises ``pytest.UsageError`` with a sentence saying what to fix when a value is invalid.
+    """
+    environ = os.environ if environ is None else environ
+    settings = {}
+    for option in OPTIONS:
+        cli = config.getoption(option.flag)
+        ini = config.getini(option.ini)
+        if cli is not None:
+            raw, source = cli, option.flag
+        elif environ.get(option.env):
+            raw, source = environ[option.env], option.env
+        elif ini:
+            raw, source = ini, f"ini {option.ini}"
+        else:
+            settings[option.name] = Setting(option.default, "default")
+            continue
+        try:
+            if option.multiple:
+                parts = raw if isinstance(raw, list | tuple) else [raw]
+                value: Any = tuple(item for part in parts for item in _split(part))
+            else:
+                value = option.convert(raw)
+        except ValueError as exc:
+            raise pytest.UsageError(
+                f"{option.flag} (from {source}) {exc}. {option.help} Fix the value and run again."
+            ) from None
+        settings[option.name] = Setting(value, source)
+    return ZdConfig(settings)
+
+
+def unknown_environment(environ: Mapping[str, str] | None = None) -> list[str]:
+    """``ZDEVENTS_*`` variables no option reads: most likely typos."""
+    environ = os.environ if environ is None else environ
+    return sorted(name for name in environ if name.startswith(ENV_PREFIX) and name not in KNOWN_ENV)

@@ -1,0 +1,82 @@
+"""What the suite runs against: the embedded emulator (the default) or an implementation at a URL."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import httpx
+
+from .client import RequestBudget, ZdClient
+from .emulator import Emulator
+from .emulator.runtime import InProcessTransport
+from .options import ZdConfig
+
+#: The in-process emulator's base URL: no request with it ever leaves the process.
+EMBEDDED_URL = "http://zdevents-emulator.invalid"
+
+
+@dataclass
+class Target:
+    """A base URL and credentials; ``emulator`` is set when the target is the embedded emulator."""
+
+    url: str
+    email: str | None = None
+    token: str | None = None
+    oauth_token: str | None = None
+    emulator: Emulator | None = None
+
+    @property
+    def embedded(self) -> bool:
+        return self.emulator is not None
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        return tuple(s for s in (self.token, self.oauth_token) if s)
+
+    def basic_auth(self) -> httpx.BasicAuth | None:
+        if self.email and self.token:
+            return httpx.BasicAuth(f"{self.email}/token", self.token)
+        return None
+
+    def bearer_headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.oauth_token}"} if self.oauth_token else {}
+
+    def transport(self) -> Callable[[], httpx.BaseTransport] | None:
+        app = self.emulator.app if self.emulator else None
+        return (lambda: InProcessTransport(app)) if app is not None else None
+
+    def client(self, budget: RequestBudget, timeout: float) -> ZdClient:
+        """A client with the target's credentials: Basic when email and token are set, else Bearer."""
+        auth = self.basic_auth()
+        return ZdClient(
+            self.url,
+            budget=budget,
+            timeout=timeout,
+            auth=auth,
+            headers={} if auth else self.bearer_headers(),
+            transport=self.transport(),
+            secrets=self.secrets,
+        )
+
+    def close(self) -> None:
+        if self.emulator is not None:
+            self.emulator.close()
+
+
+def open_target(zd: ZdConfig) -> Target:
+    """The target the options name. The embedded emulator gets credentials made for this run, so
+    that authentication is exercised, plus any quirks, variations and lag asked for."""
+    if zd.url is None:
+        email, token, oauth = "conformance@example.com", secrets.token_urlsafe(16), secrets.token_urlsafe(16)
+        emulator = Emulator(
+            email=email,
+            token=token,
+            oauth_tokens=[oauth],
+            quirks=zd.emulator_quirk,
+            variations=zd.emulator_variation,
+            lag=zd.emulator_lag,
+        )
+        return Target(EMBEDDED_URL, email, token, oauth, emulator)
+    return Target(zd.url.rstrip("/"), zd.email, zd.token, zd.oauth_token)
