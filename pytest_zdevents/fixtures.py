@@ -23,6 +23,15 @@ from .target import Target, open_target
 TRACK_PATH = "/api/v2/user_profiles/events"
 
 zd_config_key = pytest.StashKey[ZdConfig]()
+_session: dict[str, ZdConfig] = {}
+
+
+def session_config() -> ZdConfig:
+    """The options of the running session, for code that runs at collection time (schemathesis
+    builds its test items when a module is imported, before any fixture exists)."""
+    return _session["config"]
+
+
 budget_key = pytest.StashKey[RequestBudget]()
 cleanup_report_key = pytest.StashKey[list[str]]()
 

@@ -86,6 +86,12 @@ OPTIONS: tuple[Option, ...] = (
         20,
         _number(int, "a whole number", 1),
     ),
+    Option(
+        "contract",
+        "Run only the contracts whose ID matches this pattern, e.g. 'filters.*' (repeatable).",
+        (),
+        multiple=True,
+    ),
     Option("emulator_quirk", "Embedded emulator only: switch on a quirk (repeatable).", (), multiple=True),
     Option(
         "emulator_variation",

@@ -3,12 +3,14 @@ report. Fixtures live in :mod:`pytest_zdevents.fixtures`; the logic in modules n
 
 from __future__ import annotations
 
+import fnmatch
 from collections.abc import Generator
 
 import pytest
 
 from .client import BudgetExhausted, RequestBudget
 from .fixtures import (  # noqa: F401 - imported so that pytest finds the fixtures
+    _session,
     _zd_served_emulator,
     budget_key,
     cleanup_report_key,
@@ -46,6 +48,7 @@ def pytest_configure(config: pytest.Config) -> None:
                 "Drop one or the other."
             )
     config.stash[zd_config_key] = zd
+    _session["config"] = zd
     config.stash[budget_key] = RequestBudget(zd.request_budget)
 
 
@@ -60,6 +63,37 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
             "no option reads them (a typo?)."
         )
     return lines
+
+
+def contract_id(item: pytest.Item) -> str | None:
+    """The ID of the contract ``item`` checks, from its ``contract`` marker."""
+    marker = item.get_closest_marker("contract")
+    return marker.args[0] if marker and marker.args else None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    patterns = config.stash[zd_config_key].contract
+    if not patterns:
+        return
+    selected, deselected = [], []
+    for item in items:
+        wanted = any(fnmatch.fnmatchcase(contract_id(item) or "", p) for p in patterns)
+        (selected if wanted else deselected).append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = selected
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Every report of a contract carries its ID (JUnit shows it as a property)."""
+    report = yield
+    identifier = contract_id(item)
+    if identifier is not None and ("contract", identifier) not in report.user_properties:
+        report.user_properties.append(("contract", identifier))
+    return report
 
 
 @pytest.hookimpl(wrapper=True)

@@ -9,6 +9,9 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+#: The only error code the docs show for a real error (S1); the generic-codes variation keeps it.
+DOCUMENTED_CODES = frozenset({"StartTimestampNotValid"})
+
 
 class ApiError(Exception):
     """A request the emulator refuses, carrying the HTTP status and the error envelope fields."""
@@ -32,10 +35,10 @@ class ApiError(Exception):
         """The JSON body: one error with a fresh id.
 
         ``generic_codes`` is the legal variation that answers every 4xx with the code
-        ``ClientError`` (the placeholder the Profiles docs show), since the docs promise no codes
-        beyond ``StartTimestampNotValid``.
+        ``ClientError`` (the placeholder the Profiles docs show), except the documented ones.
         """
-        code = "ClientError" if generic_codes and 400 <= self.status < 500 else self.code
+        generic = generic_codes and 400 <= self.status < 500 and self.code not in DOCUMENTED_CODES
+        code = "ClientError" if generic else self.code
         return {
             "errors": [{"code": code, "id": str(uuid.uuid4()), "title": self.title, "detail": self.detail}]
         }

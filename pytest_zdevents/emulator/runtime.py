@@ -133,7 +133,8 @@ class InProcessTransport(httpx.BaseTransport):
             return response.status_code, response.headers.raw, body
 
         status, headers, body = self._portal.call(call)
-        return httpx.Response(status, headers=headers, content=body, request=request)
+        # A stream, not content: httpx sets response.elapsed when it has read the stream.
+        return httpx.Response(status, headers=headers, stream=httpx.ByteStream(body), request=request)
 
     def close(self) -> None:
         if self._thread.is_alive():

@@ -67,7 +67,7 @@ VARIATIONS: dict[str, str] = {
     "date_only_end_of_day": "A date-only filter[end_time] means the end of that day.",
     "type_without_source_ignored": "filter[type] without filter[source] is ignored instead of "
     "answered with 400.",
-    "error_codes_generic": "Every 4xx error has the code ClientError.",
+    "error_codes_generic": "Every 4xx error but StartTimestampNotValid has the code ClientError.",
 }
 
 
