@@ -104,15 +104,16 @@ class ZdClient:
         )
         self.retried = 0
 
-    def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
-        """Send a request, waiting out 429s up to :data:`MAX_RETRIES` times."""
-        for attempt in range(MAX_RETRIES + 1):
+    def request(self, method: str, url: str, *, retry: bool = True, **kwargs: Any) -> httpx.Response:
+        """Send a request, waiting out 429s up to :data:`MAX_RETRIES` times (none when ``retry``
+        is false: for contracts about the 429 itself)."""
+        for attempt in range(MAX_RETRIES + 1 if retry else 1):
             self.budget.spend()
             response = self._http.request(method, url, **kwargs)
             logger.debug(
                 "%s %s -> %s", method, redact(str(response.request.url), self.secrets), response.status_code
             )
-            if response.status_code != 429 or attempt == MAX_RETRIES:
+            if response.status_code != 429 or not retry or attempt == MAX_RETRIES:
                 return response
             wait = retry_after(response)
             self.retried += 1

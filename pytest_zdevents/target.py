@@ -26,6 +26,8 @@ class Target:
     token: str | None = None
     oauth_token: str | None = None
     emulator: Emulator | None = None
+    #: A Bearer token with only the users:read scope; the embedded emulator has one.
+    read_only_oauth_token: str | None = None
 
     @property
     def embedded(self) -> bool:
@@ -33,7 +35,7 @@ class Target:
 
     @property
     def secrets(self) -> tuple[str, ...]:
-        return tuple(s for s in (self.token, self.oauth_token) if s)
+        return tuple(s for s in (self.token, self.oauth_token, self.read_only_oauth_token) if s)
 
     def basic_auth(self) -> httpx.BasicAuth | None:
         if self.email and self.token:
@@ -69,14 +71,16 @@ def open_target(zd: ZdConfig) -> Target:
     """The target the options name. The embedded emulator gets credentials made for this run, so
     that authentication is exercised, plus any quirks, variations and lag asked for."""
     if zd.url is None:
-        email, token, oauth = "conformance@example.com", secrets.token_urlsafe(16), secrets.token_urlsafe(16)
+        email, token = "conformance@example.com", secrets.token_urlsafe(16)
+        oauth, read_only = secrets.token_urlsafe(16), secrets.token_urlsafe(16)
         emulator = Emulator(
             email=email,
             token=token,
             oauth_tokens=[oauth],
+            read_only_oauth_tokens=[read_only],
             quirks=zd.emulator_quirk,
             variations=zd.emulator_variation,
             lag=zd.emulator_lag,
         )
-        return Target(EMBEDDED_URL, email, token, oauth, emulator)
+        return Target(EMBEDDED_URL, email, token, oauth, emulator, read_only)
     return Target(zd.url.rstrip("/"), zd.email, zd.token, zd.oauth_token)
