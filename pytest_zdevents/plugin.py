@@ -49,6 +49,7 @@ def pytest_configure(config: pytest.Config) -> None:
             )
     config.stash[zd_config_key] = zd
     _session["config"] = zd
+    config.pluginmanager.register(FailedContracts(), "zdevents-failed-contracts")
     config.stash[budget_key] = RequestBudget(zd.request_budget)
 
 
@@ -102,6 +103,25 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
         return (yield)
     except BudgetExhausted as exc:
         pytest.exit(str(exc), returncode=pytest.ExitCode.INTERRUPTED)
+
+
+class FailedContracts:
+    """Collects the IDs of failed contracts (from reports, so xdist workers' count too) and
+    names them at the end of the run."""
+
+    def __init__(self) -> None:
+        self.ids: set[str] = set()
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        contract = dict(report.user_properties).get("contract")
+        if contract is not None and report.failed:
+            self.ids.add(contract)
+
+    def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
+        if self.ids:
+            terminalreporter.section("zdevents: failed contracts")
+            for contract in sorted(self.ids):
+                terminalreporter.write_line(f"FAILED contract {contract}")
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:

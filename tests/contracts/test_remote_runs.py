@@ -1,0 +1,54 @@
+"""The suite against an implementation reached by URL: here a served emulator on loopback.
+
+``zdevents-emulator --port P --email e@example.com --token t`` in one shell and
+``pytest contracts --zd-url http://127.0.0.1:P --zd-email e@example.com --zd-token t`` in another
+pass; so they do with the server's lag and rate limit on; with a quirk on the server they fail
+and the run names the failing contract.
+"""
+
+from __future__ import annotations
+
+import pytest
+from suite import CONTRACTS, quirk_map
+
+from pytest_zdevents.emulator import Emulator
+
+pytest_plugins = ["pytester"]
+
+EMAIL, TOKEN = "e@example.com", "remote-run-token"
+
+
+def run_against(pytester: pytest.Pytester, emulator: Emulator, *args: str) -> pytest.RunResult:
+    with emulator.serve() as served:
+        return pytester.runpytest_inprocess(
+            str(CONTRACTS),
+            "-p",
+            "no:cacheprovider",
+            f"--zd-url={served.url}",
+            f"--zd-email={EMAIL}",
+            f"--zd-token={TOKEN}",
+            *args,
+        )
+
+
+def test_a_served_emulator_passes(pytester: pytest.Pytester) -> None:
+    result = run_against(pytester, Emulator(email=EMAIL, token=TOKEN))
+    assert result.ret == 0, result.stdout.str()[-3000:]
+    assert TOKEN not in result.stdout.str() + result.stderr.str()
+
+
+def test_a_slow_rate_limited_server_passes(pytester: pytest.Pytester) -> None:
+    """Lag 1 s and 20 requests a second: reads wait for writes, 429s are waited out. Fewer
+    examples keep the run short; the point is that nothing fails."""
+    emulator = Emulator(email=EMAIL, token=TOKEN, lag=1.0, rate_limit=20)
+    result = run_against(pytester, emulator, "--zd-max-examples=3")
+    assert result.ret == 0, result.stdout.str()[-3000:]
+
+
+def test_a_quirky_server_fails_naming_the_contract(pytester: pytest.Pytester) -> None:
+    quirk = "end_time_exclusive"
+    emulator = Emulator(email=EMAIL, token=TOKEN, quirks=[quirk])
+    result = run_against(pytester, emulator)
+    assert result.ret == 1
+    for contract in quirk_map()[quirk]:
+        result.stdout.fnmatch_lines([f"FAILED contract {contract}"])
