@@ -110,14 +110,13 @@ class ZdClient:
         for attempt in range(MAX_RETRIES + 1 if retry else 1):
             self.budget.spend()
             response = self._http.request(method, url, **kwargs)
-            logger.debug(
-                "%s %s -> %s", method, redact(str(response.request.url), self.secrets), response.status_code
-            )
+            shown = redact(str(response.request.url), self.secrets)
+            logger.debug("%s %s -> %s", method, shown, response.status_code)
             if response.status_code != 429 or not retry or attempt == MAX_RETRIES:
                 return response
             wait = retry_after(response)
             self.retried += 1
-            logger.info("429 from %s %s; retrying in %.1f s", method, url, wait)
+            logger.info("429 from %s %s; retrying in %.1f s", method, shown, wait)
             self._sleep(wait)
         raise AssertionError("unreachable")  # pragma: no cover
 

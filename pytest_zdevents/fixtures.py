@@ -89,8 +89,10 @@ def _delete_created(client: ZdClient, created: Created) -> list[str]:
 @pytest.fixture(scope="session")
 def zd_namespace(request: pytest.FixtureRequest) -> Namespace:
     """Identifier values unique to this run and this xdist worker."""
-    worker = getattr(request.config, "workerinput", {}).get("workerid", "main")
-    return Namespace(worker=worker)
+    workerinput = getattr(request.config, "workerinput", {})
+    # xdist gives every worker of one run the same testrunuid, so the run id names the run.
+    run_id = workerinput["testrunuid"][:8] if "testrunuid" in workerinput else None
+    return Namespace(run_id, worker=workerinput.get("workerid", "main"))
 
 
 @pytest.fixture(scope="session")
@@ -156,7 +158,7 @@ class EmulatorHandle:
 
     served: ServedEmulator
     email: str
-    token: str
+    token: str = field(repr=False)
     emulator: Emulator = field(init=False)
 
     def __post_init__(self) -> None:

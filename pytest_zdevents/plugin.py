@@ -9,6 +9,7 @@ from collections.abc import Generator
 import pytest
 
 from .client import BudgetExhausted, RequestBudget
+from .emulator.switches import QUIRKS, VARIATIONS, unknown_names
 from .fixtures import (  # noqa: F401 - imported so that pytest finds the fixtures
     _session,
     _zd_served_emulator,
@@ -46,6 +47,15 @@ def pytest_configure(config: pytest.Config) -> None:
             raise pytest.UsageError(
                 f"{flags} apply only to the embedded emulator, and --zd-url names another target. "
                 "Drop one or the other."
+            )
+    for kind, names, known in (
+        ("--zd-emulator-quirk", zd.emulator_quirk, QUIRKS),
+        ("--zd-emulator-variation", zd.emulator_variation, VARIATIONS),
+    ):
+        unknown = unknown_names(names, known)
+        if unknown:
+            raise pytest.UsageError(
+                f"{kind}: unknown name {', '.join(unknown)}. Known names: {', '.join(sorted(known))}."
             )
     config.stash[zd_config_key] = zd
     _session["config"] = zd
@@ -97,12 +107,27 @@ def pytest_runtest_makereport(
     return report
 
 
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
+def _stop_when_budget_spent() -> Generator[None, None, None]:
     try:
         return (yield)
     except BudgetExhausted as exc:
         pytest.exit(str(exc), returncode=pytest.ExitCode.INTERRUPTED)
+
+
+# Setup and teardown too: session fixtures, clean-up included, send requests there.
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Generator[None, None, None]:
+    return (yield from _stop_when_budget_spent())
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
+    return (yield from _stop_when_budget_spent())
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Generator[None, None, None]:
+    return (yield from _stop_when_budget_spent())
 
 
 class FailedContracts:
@@ -122,6 +147,21 @@ class FailedContracts:
             terminalreporter.section("zdevents: failed contracts")
             for contract in sorted(self.ids):
                 terminalreporter.write_line(f"FAILED contract {contract}")
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """On an xdist worker, hand the clean-up report to the controller, which prints it."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["zdevents_cleanup"] = session.config.stash.get(cleanup_report_key, [])
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: object, error: object) -> None:
+    """xdist: a worker finished; keep its clean-up report for the terminal summary."""
+    lines = getattr(node, "workeroutput", {}).get("zdevents_cleanup", [])
+    config = node.config  # type: ignore[attr-defined]
+    config.stash[cleanup_report_key] = [*config.stash.get(cleanup_report_key, []), *lines]
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import httpx
 
@@ -23,11 +23,12 @@ class Target:
 
     url: str
     email: str | None = None
-    token: str | None = None
-    oauth_token: str | None = None
+    # repr=False: pytest prints fixture values in tracebacks, and a secret must never show.
+    token: str | None = field(default=None, repr=False)
+    oauth_token: str | None = field(default=None, repr=False)
     emulator: Emulator | None = None
     #: A Bearer token with only the users:read scope; the embedded emulator has one.
-    read_only_oauth_token: str | None = None
+    read_only_oauth_token: str | None = field(default=None, repr=False)
 
     @property
     def embedded(self) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .switches import QUIRKS, VARIATIONS, unknown_names
@@ -20,9 +20,10 @@ class EmulatorSettings:
     """
 
     email: str | None = None
-    token: str | None = None
-    oauth_tokens: frozenset[str] = frozenset()
-    read_only_oauth_tokens: frozenset[str] = frozenset()
+    # repr=False: settings end up in tracebacks and logs, and a secret must never show.
+    token: str | None = field(default=None, repr=False)
+    oauth_tokens: frozenset[str] = field(default=frozenset(), repr=False)
+    read_only_oauth_tokens: frozenset[str] = field(default=frozenset(), repr=False)
     db_path: str | None = None
     lag: float = 0.0
     rate_limit: int | None = None
