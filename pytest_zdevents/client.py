@@ -102,7 +102,8 @@ class ZdClient:
             headers=self._headers,
             transport=transport() if transport else None,
         )
-        self.retried = 0
+        #: Every 429 this client received (and waited out), for contracts about the 429 itself.
+        self.throttled: list[httpx.Response] = []
 
     def request(self, method: str, url: str, *, retry: bool = True, **kwargs: Any) -> httpx.Response:
         """Send a request, waiting out 429s up to :data:`MAX_RETRIES` times (none when ``retry``
@@ -112,10 +113,13 @@ class ZdClient:
             response = self._http.request(method, url, **kwargs)
             shown = redact(str(response.request.url), self.secrets)
             logger.debug("%s %s -> %s", method, shown, response.status_code)
-            if response.status_code != 429 or not retry or attempt == MAX_RETRIES:
+            if response.status_code != 429:
                 return response
+            if not retry or attempt == MAX_RETRIES:
+                self.throttled.append(response)
+                return response
+            self.throttled.append(response)
             wait = retry_after(response)
-            self.retried += 1
             logger.info("429 from %s %s; retrying in %.1f s", method, shown, wait)
             self._sleep(wait)
         raise AssertionError("unreachable")  # pragma: no cover

@@ -60,6 +60,11 @@ OPTIONS: tuple[Option, ...] = (
     Option("token", "API token for Basic authentication.", secret=True),
     Option("oauth_token", "OAuth access token, sent as Authorization: Bearer.", secret=True),
     Option(
+        "read_only_oauth_token",
+        "An OAuth access token with only the users:read scope, for the write-forbidden contract.",
+        secret=True,
+    ),
+    Option(
         "timeout", "Seconds an HTTP request may take.", 30.0, _number(float, "a number of seconds", 0.001)
     ),
     Option(

@@ -84,4 +84,6 @@ def open_target(zd: ZdConfig) -> Target:
             lag=zd.emulator_lag,
         )
         return Target(EMBEDDED_URL, email, token, oauth, emulator, read_only)
-    return Target(zd.url.rstrip("/"), zd.email, zd.token, zd.oauth_token)
+    return Target(
+        zd.url.rstrip("/"), zd.email, zd.token, zd.oauth_token, read_only_oauth_token=zd.read_only_oauth_token
+    )

@@ -17,6 +17,11 @@ NAMES: dict[str, tuple[str, str, str]] = {
     "email": ("--zd-email", "zd_email", "ZDEVENTS_EMAIL"),
     "token": ("--zd-token", "zd_token", "ZDEVENTS_API_TOKEN"),
     "oauth_token": ("--zd-oauth-token", "zd_oauth_token", "ZDEVENTS_OAUTH_TOKEN"),
+    "read_only_oauth_token": (
+        "--zd-read-only-oauth-token",
+        "zd_read_only_oauth_token",
+        "ZDEVENTS_READ_ONLY_OAUTH_TOKEN",
+    ),
     "timeout": ("--zd-timeout", "zd_timeout", "ZDEVENTS_TIMEOUT"),
     "eventually_timeout": ("--zd-eventually-timeout", "zd_eventually_timeout", "ZDEVENTS_EVENTUALLY_TIMEOUT"),
     "eventually_interval": (
@@ -41,6 +46,7 @@ DEFAULTS: dict[str, Any] = {
     "email": None,
     "token": None,
     "oauth_token": None,
+    "read_only_oauth_token": None,
     "timeout": 30.0,
     "eventually_timeout": 10.0,
     "eventually_interval": 0.2,
@@ -58,6 +64,7 @@ VALUES: dict[str, tuple[str, Any]] = {
     "email": ("agent@example.com", "agent@example.com"),
     "token": ("tok-3x4mpl3", "tok-3x4mpl3"),
     "oauth_token": ("oauth-3x4mpl3", "oauth-3x4mpl3"),
+    "read_only_oauth_token": ("read-0nly-3x4mpl3", "read-0nly-3x4mpl3"),
     "timeout": ("12.5", 12.5),
     "eventually_timeout": ("3", 3.0),
     "eventually_interval": ("0.5", 0.5),

@@ -1,0 +1,377 @@
+"""Identifiers: matching profiles, adding identifiers, the 20-identifier limit, lowercasing,
+identifier queries and the link to Zendesk users.
+
+Profiles are read back through GET /api/v2/user_profiles/{profile_id} (P2) and
+GET /api/v2/user_profiles?identifier= (P3), inside ``zd_eventually``. Where a contract needs
+identifiers that no Zendesk user identity should see, it uses non-standard identifier types.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import pytest
+
+from pytest_zdevents.client import ZdClient
+from pytest_zdevents.fixtures import TRACK_PATH, Tracked
+from pytest_zdevents.isolation import (
+    EVENT_SOURCES,
+    EVENT_TYPES,
+    PROFILE_SOURCE,
+    PROFILE_TYPE,
+    Created,
+    Namespace,
+    identifier_query,
+)
+
+#: A non-standard identifier type (S2's examples use such types, e.g. shoppingnow_id).
+CUSTOM_TYPE = "zdevents_conformance_id"
+#: The most identifiers a profile may have (S14).
+MAX_IDENTIFIERS = 20
+
+
+def shown(response: httpx.Response) -> str:
+    return f"HTTP {response.status_code}: {response.text[:300]}"
+
+
+def pairs(identifiers: Any) -> set[tuple[Any, Any]]:
+    """A profile's identifiers as (type, value) pairs."""
+    if not isinstance(identifiers, list):
+        return set()
+    return {(i.get("type"), i.get("value")) for i in identifiers if isinstance(i, dict)}
+
+
+def get_profile(client: ZdClient, profile_id: str) -> dict[str, Any]:
+    """The profile P2 returns: an AssertionError until it answers 200 with one."""
+    response = client.get(f"/api/v2/user_profiles/{profile_id}")
+    assert response.status_code == 200, (
+        f"GET /api/v2/user_profiles/{profile_id} should return the tracked profile; got {shown(response)}"
+    )
+    profile = response.json().get("profile")
+    assert isinstance(profile, dict), (
+        f"GET /api/v2/user_profiles/{profile_id}: no profile in {shown(response)}"
+    )
+    return profile
+
+
+def register(response: httpx.Response, created: Created) -> None:
+    """If a request that should have been refused created a profile, clean it up at the end."""
+    if 200 <= response.status_code < 300:
+        try:
+            profile_id = response.json().get("profile_id")
+        except (ValueError, AttributeError):
+            return
+        if profile_id:
+            created.add(str(profile_id))
+
+
+def custom(namespace: Namespace, type_: str = CUSTOM_TYPE) -> dict[str, str]:
+    return namespace.identifier(type_)
+
+
+def mixed_case(value: str) -> str:
+    """``value`` with every other letter upper case, so that it has both cases."""
+    return "".join(c.upper() if i % 2 == 0 else c for i, c in enumerate(value))
+
+
+@pytest.mark.contract("identifiers.profile.match_or_create")
+def test_tracking_matches_the_profile_by_any_identifier_or_creates_it(
+    zd_client: ZdClient,
+    zd_namespace: Namespace,
+    zd_track: Callable[..., Tracked],
+    zd_eventually: Callable[..., Any],
+) -> None:
+    """Tracking MUST store the event against the existing profile of that source and type that has
+    any of the sent identifiers, and MUST create the profile only when none does: 'If the profile
+    does not exist, it will be created.'
+
+    Source: S1 (Track Event Against a Sunshine Profile): 'If the profile does not exist, it will be
+    created. Any additional identifier information provided is added to the profile.' (reference
+    §1.1 E5); a profile is matched by 'a matching combination of source, type, and identifier'
+    (S9, reference §3.6).
+    """
+    known = custom(zd_namespace)
+    query = identifier_query(known)
+    missing = zd_client.get("/api/v2/user_profiles", params={"identifier": query})
+    assert missing.status_code != 200, (
+        f"Before tracking, no profile has the fresh identifier {query}, yet GET by identifier answered "
+        f"{shown(missing)}"
+    )
+
+    created = zd_track(known)
+
+    def created_with_the_identifier() -> None:
+        response = zd_client.get("/api/v2/user_profiles", params={"identifier": query})
+        assert response.status_code == 200, (
+            "'If the profile does not exist, it will be created' (S1): GET "
+            f"/api/v2/user_profiles?identifier={query} answered {shown(response)}"
+        )
+        found = response.json().get("profile", {}).get("id")
+        assert found == created.profile_id, (
+            f"The profile created for {query} should be {created.profile_id} (the 202 answer), found "
+            f"{found!r}"
+        )
+
+    zd_eventually(created_with_the_identifier)
+
+    again = zd_track(known)
+    assert again.profile_id == created.profile_id, (
+        "Tracking with the identifier of an existing profile MUST store the event against that profile "
+        f"(S1), {created.profile_id}; the 202 answer named {again.profile_id}: {again.response.text[:300]}"
+    )
+    # A new identifier first and the known one second: still the existing profile.
+    second_known = zd_track(custom(zd_namespace), known)
+    assert second_known.profile_id == created.profile_id, (
+        "Tracking with a new identifier plus one of an existing profile MUST store the event against that "
+        f"profile (S1: a profile matching any sent identifier), {created.profile_id}; the 202 answer named "
+        f"{second_known.profile_id}: {second_known.response.text[:300]}"
+    )
+    # And an identifier no profile has creates another profile.
+    other = zd_track(custom(zd_namespace))
+    assert other.profile_id != created.profile_id, (
+        "Tracking with identifiers no profile has MUST create a new profile (S1); it was stored against "
+        f"{created.profile_id}, which has none of them"
+    )
+
+
+@pytest.mark.contract("identifiers.additional.added")
+def test_additional_identifiers_are_added_to_the_profile(
+    zd_client: ZdClient,
+    zd_namespace: Namespace,
+    zd_track: Callable[..., Tracked],
+    zd_eventually: Callable[..., Any],
+) -> None:
+    """Any additional identifier sent with an event for an existing profile MUST be added to the
+    profile.
+
+    Source: S1 (Track Event Against a Sunshine Profile): 'Any additional identifier information
+    provided is added to the profile.' (reference §1.1 E5).
+    """
+    known = custom(zd_namespace)
+    first = zd_track(known)
+    extra = [custom(zd_namespace), zd_namespace.identifier("email")]
+    second = zd_track(known, *extra)
+    assert second.profile_id == first.profile_id, (
+        f"An event with a known identifier belongs to the existing profile {first.profile_id} (S1); the 202 "
+        f"answer named {second.profile_id}"
+    )
+    wanted = pairs([known, *extra])
+
+    def added() -> None:
+        profile = get_profile(zd_client, first.profile_id)
+        have = pairs(profile.get("identifiers"))
+        assert wanted <= have, (
+            "Any additional identifier sent with an event for an existing profile MUST be added to it "
+            f"(S1); missing {sorted(wanted - have)}, the profile has {sorted(have, key=str)}"
+        )
+        for identifier in extra:
+            query = identifier_query(identifier)
+            response = zd_client.get("/api/v2/user_profiles", params={"identifier": query})
+            found = response.json().get("profile", {}).get("id") if response.status_code == 200 else None
+            assert found == first.profile_id, (
+                f"The added identifier should find the profile {first.profile_id}: GET by identifier "
+                f"{query} answered {shown(response)}"
+            )
+
+    zd_eventually(added)
+
+
+@pytest.mark.contract("identifiers.limit.twenty")
+def test_21_identifiers_in_one_request_are_refused(
+    zd_client: ZdClient, zd_namespace: Namespace, zd_created: Created
+) -> None:
+    """A request that would give a profile more than 20 identifiers MUST be refused with a 4xx.
+
+    Source: reference §6.1, S14 hard limits: 'Identifiers per profile 20'. Here: 21 identifiers in
+    one track request, each of its own non-standard type.
+    """
+    identifiers = [custom(zd_namespace, f"{CUSTOM_TYPE}_{n:02d}") for n in range(1, MAX_IDENTIFIERS + 2)]
+    body = {
+        "profile": zd_namespace.profile(*identifiers),
+        "event": {
+            "source": EVENT_SOURCES[0],
+            "type": EVENT_TYPES[0],
+            "properties": {"run": zd_namespace.run_id},
+        },
+    }
+    response = zd_client.post(TRACK_PATH, json=body)
+    register(response, zd_created)
+    assert 400 <= response.status_code < 500, (
+        "A profile has at most 20 identifiers (S14), so a track request with 21 MUST be refused with a "
+        f"4xx; got {shown(response)}"
+    )
+
+
+@pytest.mark.contract("identifiers.limit.twenty")
+def test_a_21st_identifier_added_by_a_later_event_is_refused(
+    zd_client: ZdClient,
+    zd_namespace: Namespace,
+    zd_created: Created,
+    zd_track: Callable[..., Tracked],
+) -> None:
+    """A request that would give a profile more than 20 identifiers MUST be refused with a 4xx.
+
+    Source: reference §6.1, S14 hard limits: 'Identifiers per profile 20'. Here: a profile tracked
+    with 20 identifiers, then an event with one of them and a 21st.
+    """
+    identifiers = [custom(zd_namespace, f"{CUSTOM_TYPE}_{n:02d}") for n in range(1, MAX_IDENTIFIERS + 2)]
+    full = zd_track(*identifiers[:MAX_IDENTIFIERS])
+    body = {
+        "profile": zd_namespace.profile(identifiers[0], identifiers[MAX_IDENTIFIERS]),
+        "event": {
+            "source": EVENT_SOURCES[0],
+            "type": EVENT_TYPES[0],
+            "properties": {"run": zd_namespace.run_id},
+        },
+    }
+    response = zd_client.post(TRACK_PATH, json=body)
+    register(response, zd_created)
+    assert 400 <= response.status_code < 500, (
+        f"Profile {full.profile_id} has 20 identifiers, the most a profile may have (S14), so an event "
+        f"adding a 21st MUST be refused with a 4xx; got {shown(response)}"
+    )
+
+
+@pytest.mark.contract("identifiers.case.lowercased")
+@pytest.mark.parametrize("identifier_type", ["email", "twitter"])
+def test_email_and_twitter_values_are_lowercased(
+    identifier_type: str,
+    zd_client: ZdClient,
+    zd_namespace: Namespace,
+    zd_track: Callable[..., Tracked],
+    zd_eventually: Callable[..., Any],
+) -> None:
+    """When the value of an identifier of type email or twitter is added, any upper case letters
+    MUST be converted to lower case.
+
+    Source: reference §3.4, S2: 'When the value for identifier types "email" and "twitter" are
+    added or modified, any upper case letters are automatically converted to lower case'. Both
+    ways of adding: with the profile's creation, and by a later event. Read back through P2.
+    """
+    created_with = {
+        "type": identifier_type,
+        "value": mixed_case(zd_namespace.identifier(identifier_type)["value"]),
+    }
+    tracked = zd_track(custom(zd_namespace), created_with)
+    added_later = {
+        "type": identifier_type,
+        "value": mixed_case(zd_namespace.identifier(identifier_type)["value"]),
+    }
+    later = zd_track(tracked.identifiers[0], added_later)
+    assert later.profile_id == tracked.profile_id, (
+        f"The second event has a known identifier, so it belongs to profile {tracked.profile_id} (S1); the "
+        f"202 answer named {later.profile_id}"
+    )
+    sent = [created_with["value"], added_later["value"]]
+
+    def lowercased() -> None:
+        profile = get_profile(zd_client, tracked.profile_id)
+        values = {v for t, v in pairs(profile.get("identifiers")) if t == identifier_type}
+        for value in sent:
+            assert value.lower() in values and value not in values, (
+                f"A {identifier_type} identifier MUST be stored with its upper case letters converted to "
+                f"lower case (S2): sent {value!r}, the profile's {identifier_type} values are "
+                f"{sorted(values)}"
+            )
+
+    zd_eventually(lowercased)
+
+
+@pytest.mark.contract("identifiers.query.encoded_or_raw")
+@pytest.mark.parametrize("form", ["url-encoded", "raw"])
+def test_an_identifier_query_finds_the_profile_encoded_or_raw(
+    form: str,
+    zd_client: ZdClient,
+    zd_namespace: Namespace,
+    zd_track: Callable[..., Tracked],
+    zd_eventually: Callable[..., Any],
+) -> None:
+    """GET /api/v2/user_profiles?identifier={source}:{type}:{identifier_type}:{identifier_value}
+    MUST return the profile with that source, type and identifier, whether the query is
+    url-encoded or sent with raw colons and @.
+
+    Source: seed 001 (Events API reference), Get Events by Sunshine Profile: 'The query string must
+    be url-encoded before sending the request'; seed 002 (Accessing events) sends it raw with curl
+    -g: identifier=coolbikes:rider:email:...; S2 Get Profile by Identifier (reference §3.2: a server
+    must accept both). The profile is tracked with a mixed-case email and looked up by the stored,
+    lowercased value that S2 documents.
+    """
+    email = zd_namespace.email()
+    tracked = zd_track({"type": "email", "value": mixed_case(email)})
+    query = identifier_query({"type": "email", "value": email.lower()})
+    if form == "raw":
+        request: dict[str, Any] = {"url": f"/api/v2/user_profiles?identifier={query}"}
+    else:
+        request = {"url": "/api/v2/user_profiles", "params": {"identifier": query}}
+
+    def found() -> None:
+        response = zd_client.get(**request)
+        sent = response.request.url.query.decode()
+        assert response.status_code == 200, (
+            f"GET /api/v2/user_profiles?identifier= MUST return the profile for the {form} query ({sent}); "
+            f"got {shown(response)}"
+        )
+        profile = response.json().get("profile")
+        assert isinstance(profile, dict), (
+            f"No profile in the answer to the {form} query {sent}: {shown(response)}"
+        )
+        got = (profile.get("id"), profile.get("source"), profile.get("type"))
+        assert got == (tracked.profile_id, PROFILE_SOURCE, PROFILE_TYPE), (
+            f"The {form} query {sent} MUST return the profile with that source, type and identifier: "
+            f"expected id, source, type {(tracked.profile_id, PROFILE_SOURCE, PROFILE_TYPE)}, got {got}"
+        )
+        assert ("email", email.lower()) in pairs(profile.get("identifiers")), (
+            f"The profile the {form} query {sent} returned must have the identifier email:{email.lower()}; "
+            f"it has {profile.get('identifiers')}"
+        )
+
+    zd_eventually(found)
+
+
+@pytest.mark.contract("identifiers.user.shared_identity")
+def test_a_new_profile_sharing_a_users_identity_is_associated_with_that_user(
+    zd_client: ZdClient,
+    zd_namespace: Namespace,
+    zd_track: Callable[..., Tracked],
+    zd_eventually: Callable[..., Any],
+) -> None:
+    """A new profile whose identifiers include one that a Zendesk user already has MUST be
+    associated with that user.
+
+    Source: seed 000 (Tracking events), Create an event: 'If the API finds a user in Zendesk who
+    shares an identifier listed in the profile's identifiers array, it automatically associates
+    the new profile -- and therefore the event -- with that user'; S2 'Any email, phone, Facebook,
+    SDK or X identifier added to a profile is automatically added as an identity to the user'
+    (reference §3.5). Profile A in source zdevents_conformance with email X, then profile B in
+    source zdevents_conformance_b with email X.
+    """
+    email = zd_namespace.identifier("email")
+    first = zd_track(email)
+    # The user has the identity once profile A is readable with that user.
+    zd_eventually(lambda: _has_user(get_profile(zd_client, first.profile_id), first.user_id))
+
+    second = zd_track(email, profile={"source": EVENT_SOURCES[1]})
+    assert second.profile_id != first.profile_id, (
+        f"Profile B is of another source ({EVENT_SOURCES[1]}), so it must be a new profile; the 202 answer "
+        f"named profile A, {first.profile_id}"
+    )
+
+    def same_user() -> None:
+        profile = get_profile(zd_client, second.profile_id)
+        user_id = profile.get("user_id")
+        assert str(user_id) == first.user_id and second.user_id == first.user_id, (
+            f"A new profile with the identifier email:{email['value']}, which user {first.user_id} already "
+            "has, MUST be associated with that user (seed 000); its 202 answer named user "
+            f"{second.user_id!r} and the profile reads user {user_id!r}"
+        )
+
+    zd_eventually(same_user)
+
+
+def _has_user(profile: dict[str, Any], user_id: str) -> None:
+    assert str(profile.get("user_id")) == user_id, (
+        f"Profile {profile.get('id')} should belong to user {user_id} (its 202 answer); it reads "
+        f"{profile.get('user_id')!r}"
+    )
