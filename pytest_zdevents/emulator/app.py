@@ -35,6 +35,17 @@ Result = tuple[int, Body | None]
 Handler = Callable[[Request, Body], Result]
 
 VERSION_HEADER = "X-Zdevents-Emulator"
+#: The Profiles API's write operations (P4-P9), which the profile_writes_off variation removes.
+PROFILE_WRITES = frozenset(
+    {
+        "put_user_profile",
+        "put_profile_by_identifier",
+        "patch_profile_by_identifier",
+        "replace_profile",
+        "patch_profile",
+        "delete_profile",
+    }
+)
 _JSON_TYPES = frozenset({"application/json"})
 _PATCH_TYPES = frozenset({"application/json", "application/merge-patch+json"})
 
@@ -154,6 +165,9 @@ class Api:
         headers: dict[str, str] = {}
         try:
             headers = self._rate_limit()
+            if self.emulator.settings.variation("profile_writes_off"):
+                # The Profiles API's writes (P4-P9) are optional: without them, only reads remain.
+                methods = {m: h for m, h in methods.items() if h.__name__ not in PROFILE_WRITES}
             # HEAD is GET without the body (RFC 9110 9.3.2), wherever GET is served.
             reading = request.method in ("GET", "HEAD")
             handler = methods.get("GET" if request.method == "HEAD" else request.method)

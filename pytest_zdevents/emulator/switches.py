@@ -67,6 +67,7 @@ VARIATIONS: dict[str, str] = {
     "date_only_end_of_day": "A date-only filter[end_time] means the end of that day.",
     "type_without_source_ignored": "filter[type] without filter[source] is ignored instead of "
     "answered with 400.",
+    "profile_writes_off": "The Profiles API's optional writes (P4-P9) are not served: 405.",
     "error_codes_generic": "Every 4xx error but StartTimestampNotValid has the code ClientError.",
 }
 

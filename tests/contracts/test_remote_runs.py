@@ -38,10 +38,11 @@ def test_a_served_emulator_passes(pytester: pytest.Pytester) -> None:
 
 
 def test_a_slow_rate_limited_server_passes(pytester: pytest.Pytester) -> None:
-    """Lag 1 s and 20 requests a second: reads wait for writes, 429s are waited out. Fewer
-    examples keep the run short; the point is that nothing fails."""
+    """Lag 1 s and 20 requests a second: reads wait for writes, 429s are waited out. The run is
+    mostly waiting, so four xdist workers share the server's rate limit; fewer examples keep it
+    short."""
     emulator = Emulator(email=EMAIL, token=TOKEN, lag=1.0, rate_limit=20)
-    result = run_against(pytester, emulator, "--zd-max-examples=3")
+    result = run_against(pytester, emulator, "--zd-max-examples=3", "-n", "4")
     assert result.ret == 0, result.stdout.str()[-3000:]
 
 

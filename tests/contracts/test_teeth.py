@@ -30,7 +30,8 @@ def test_the_clean_emulator_passes_every_contract(pytester: pytest.Pytester) -> 
 def test_each_quirk_fails_the_contracts_it_breaks(pytester: pytest.Pytester, quirk: str) -> None:
     expected = quirk_map()[quirk]
     selection = [arg for contract in expected for arg in ("--zd-contract", contract)]
-    outcomes = run_contracts(pytester, "--zd-emulator-quirk", quirk, *selection)
+    # A quirk that hides writes makes reads wait out eventually(); in-process, 2 s is plenty.
+    outcomes = run_contracts(pytester, "--zd-emulator-quirk", quirk, "--zd-eventually-timeout=2", *selection)
     missed = sorted(c for c in expected if "failed" not in outcomes.get(c, set()))
     assert not missed, f"with the quirk {quirk} on, these contracts still passed: {missed}"
 
@@ -42,5 +43,6 @@ def test_each_legal_variation_passes_every_contract(pytester: pytest.Pytester, v
 
 
 def test_ingestion_lag_passes_every_contract(pytester: pytest.Pytester) -> None:
-    outcomes = run_contracts(pytester, "--zd-emulator-lag", "0.3")
+    # Every read waits for the lag, so fewer examples keep it short; xdist overlaps the waits.
+    outcomes = run_contracts(pytester, "--zd-emulator-lag", "0.3", "--zd-max-examples=5", "-n", "2")
     assert not failures(outcomes), f"with ingestion lag these fail: {failures(outcomes)}"

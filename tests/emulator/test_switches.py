@@ -526,6 +526,24 @@ def type_without_source_ignored(s: Switch) -> None:
     assert types(on, **{"filter[source]": "shoppingnow", "filter[type]": "checkout"}) == ["checkout"]
 
 
+def profile_writes_off(s: Switch) -> None:
+    clean, on = s.clean(), s.on()
+    for http in (clean, on):
+        profile_id = track(http)["profile_id"]
+        assert http.get(f"{PROFILES}/{profile_id}").status_code == 200
+    writes = [
+        lambda http: http.put(f"{PROFILES}?identifier=shoppingnow:customer:email:x@example.com", json={}),
+        lambda http: http.patch(f"{PROFILES}/{profile_id}", json={"profile": {"name": "N"}}),
+        lambda http: http.delete(f"{PROFILES}/{profile_id}"),
+    ]
+    for send in writes:
+        assert send(clean).status_code != 405
+        response = send(on)
+        assert (response.status_code, error_code(response)) == (405, "MethodNotAllowed")
+        assert response.headers["allow"] == "GET, HEAD"
+    assert on.get(f"{PROFILES}/{profile_id}").status_code == 200
+
+
 def error_codes_generic(s: Switch) -> None:
     cases = [
         (
@@ -597,6 +615,7 @@ SCENARIOS: dict[str, Callable[[Switch], None]] = {
     "date_only_end_of_day": date_only_end_of_day,
     "type_without_source_ignored": type_without_source_ignored,
     "error_codes_generic": error_codes_generic,
+    "profile_writes_off": profile_writes_off,
 }
 
 
