@@ -265,9 +265,10 @@ def test_filters_combine_with_and(timeline: Timeline, scope: str) -> None:
     """filter[source], filter[type], filter[start_time] and filter[end_time] sent together MUST
     include only the events that match every one of them.
 
-    reference §4, S3 (Filtering events): 'filter[source]=coolbikes&filter[end_date]=2020-03-16&
-    page[size]=5' (end_date is a doc typo for end_time); seed 002 (Accessing events) combines
-    filter[start_time] and filter[end_time] in every example"""
+    reference §4, S3 (Filtering events):
+    'filter[source]=coolbikes&filter[end_date]=2020-03-16&page[size]=5' (end_date is a doc typo
+    for end_time); seed 002 (Accessing events) combines filter[start_time] and filter[end_time] in
+    every example"""
     t = base_instant()
     start, end = t + timedelta(minutes=2), t + timedelta(minutes=4)
     matching = [

@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
-from pytest_zdevents.capabilities import require_operation
+from pytest_zdevents.capabilities import UNSUPPORTED, require_operation
 from pytest_zdevents.client import ZdClient
 from pytest_zdevents.fixtures import Tracked
 from pytest_zdevents.isolation import (
@@ -34,6 +34,9 @@ MARK = "zdc_mark"
 A, B = EVENT_SOURCES
 KEY_TYPE = "zdc_key"
 PROFILES_PATH = "/api/v2/user_profiles"
+#: How a target says it lacks an operation on a path whose GET (P2) it must serve: a 404 there,
+#: for a profile that exists, is a real answer.
+EXISTING_PATH = frozenset({405, 501})
 
 
 def profile_path(profile_id: str) -> str:
@@ -375,7 +378,8 @@ def test_put_by_id_replaces(
             }
         },
     )
-    require_operation(response, "PUT /api/v2/user_profiles/{profile_id}")
+    # The path serves GET (P2) and the profile exists, so a 404 here is an answer, not a missing route.
+    require_operation(response, "PUT /api/v2/user_profiles/{profile_id}", EXISTING_PATH)
     expect_status(response, 200, f"PUT {profile_path(tracked.profile_id)} must answer 200 (S2)")
     check_replaced(zd_client, zd_eventually, tracked.profile_id, [email], extra, attributes)
 
@@ -391,11 +395,13 @@ def check_patch_merges(
     operation: str,
     profile_id: str,
     email: dict[str, str],
+    unsupported: frozenset[int] = UNSUPPORTED,
 ) -> None:
     """Two PATCHes: the second adds a key, updates one, leaves one out, adds an identifier and
-    sends another source; the profile must hold the merge and keep its source and type."""
+    sends another source; the profile must hold the merge and keep its source and type.
+    ``unsupported``: the statuses that mean the target lacks the operation (require_operation)."""
     response = send({"profile": {"attributes": {"plan": "gold", "tier": "1"}}})
-    require_operation(response, operation)
+    require_operation(response, operation, unsupported)
     expect_status(response, 200, f"{operation} must answer 200 (S2)")
 
     def first_applied() -> None:
@@ -465,6 +471,7 @@ def test_patch_by_id_merges(
         "PATCH /api/v2/user_profiles/{profile_id}",
         tracked.profile_id,
         email,
+        EXISTING_PATH,
     )
 
 
@@ -528,7 +535,7 @@ def test_delete_removes_profile_and_events(
 
     zd_eventually(visible)
     response = zd_client.delete(profile_path(tracked.profile_id))
-    require_operation(response, "DELETE /api/v2/user_profiles/{profile_id}")
+    require_operation(response, "DELETE /api/v2/user_profiles/{profile_id}", EXISTING_PATH)
     expect_status(response, 204, f"DELETE {profile_path(tracked.profile_id)} must answer 204 (S2)")
     zd_created.discard(tracked.profile_id)
 

@@ -20,7 +20,7 @@ EMAIL, TOKEN = "e@example.com", "remote-run-token"
 
 def run_against(pytester: pytest.Pytester, emulator: Emulator, *args: str) -> pytest.RunResult:
     with emulator.serve() as served:
-        return pytester.runpytest_inprocess(
+        return pytester.runpytest_subprocess(
             str(CONTRACTS),
             "-p",
             "no:cacheprovider",

@@ -16,5 +16,5 @@ def test_the_worked_example_passes(pytester: pytest.Pytester) -> None:
     blocks = re.findall(r"```python\n(.*?)```", README.read_text(), re.S)
     (example,) = [block for block in blocks if "def test_signup_is_tracked(zd_emulator)" in block]
     pytester.makepyfile(test_readme_example=example)
-    result = pytester.runpytest("-p", "no:cacheprovider")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=1)
