@@ -13,7 +13,8 @@ MAX_PAGES = 1000
 
 def read_page(client: ZdClient, path: str, params: Mapping[str, str] | None = None) -> dict[str, Any]:
     """One page of events: the 200 body, or an AssertionError that says what came instead."""
-    response = client.get(path, params=dict(params or {}))
+    # None, not {}: httpx replaces a URL's own query (as in links[0].next) with any params given.
+    response = client.get(path, params=dict(params) if params else None)
     assert response.status_code == 200, (
         f"Reading events must answer 200 (S1); GET {path} {dict(params or {})} answered "
         f"{response.status_code}: {response.text[:500]}"

@@ -315,3 +315,17 @@ def test_each_client_owns_its_transport() -> None:
     assert other.get("/still-open").status_code == 200
     other.close()
     assert len(made) == 2
+
+
+def test_read_page_follows_a_next_link_with_its_own_query() -> None:
+    """links[0].next carries page[after] in its query; read_page must not drop it (an empty
+    params dict would make httpx replace the URL's query)."""
+    from pytest_zdevents.reads import read_page
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"after": request.url.params.get("page[after]")})
+
+    client = ZdClient(
+        "http://zd.invalid", budget=RequestBudget(10), transport=lambda: httpx.MockTransport(handler)
+    )
+    assert read_page(client, "/events?page[after]=5.1") == {"after": "5.1"}
