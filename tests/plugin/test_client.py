@@ -21,6 +21,7 @@ from pytest_zdevents.client import (
     redact,
     retry_after,
 )
+from pytest_zdevents.reads import read_page
 
 BASE = "https://zd.example.invalid"
 EMAIL = "agent@example.com"
@@ -320,7 +321,6 @@ def test_each_client_owns_its_transport() -> None:
 def test_read_page_follows_a_next_link_with_its_own_query() -> None:
     """links[0].next carries page[after] in its query; read_page must not drop it (an empty
     params dict would make httpx replace the URL's query)."""
-    from pytest_zdevents.reads import read_page
 
     def handler(request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, json={"after": request.url.params.get("page[after]")})
