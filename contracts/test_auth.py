@@ -19,14 +19,10 @@ import pytest
 from pytest_zdevents.client import ZdClient
 from pytest_zdevents.fixtures import TRACK_PATH, Tracked
 from pytest_zdevents.isolation import EVENT_SOURCES, EVENT_TYPES, Namespace
-from pytest_zdevents.reads import profile_events_path
+from pytest_zdevents.reads import profile_events_path, shown
 from pytest_zdevents.target import Target
 
 Send = Callable[[ZdClient], httpx.Response]
-
-
-def shown(response: httpx.Response) -> str:
-    return f"HTTP {response.status_code}: {response.text[:300]}"
 
 
 def requests_about(tracked: Tracked, namespace: Namespace) -> dict[str, Send]:

@@ -18,7 +18,7 @@ import pytest
 from pytest_zdevents.client import ZdClient
 from pytest_zdevents.fixtures import TRACK_PATH, Tracked
 from pytest_zdevents.isolation import EVENT_SOURCES, EVENT_TYPES, Created, Namespace, identifier_query
-from pytest_zdevents.reads import IDENTIFIER_EVENTS_PATH, profile_events_path, user_events_path
+from pytest_zdevents.reads import IDENTIFIER_EVENTS_PATH, profile_events_path, shown, user_events_path
 from pytest_zdevents.target import Target
 
 #: Crockford base32, the alphabet of profile ids (ULIDs, reference §2.5).
@@ -28,24 +28,9 @@ NOT_A_DATE = "not-a-date"
 IMPOSSIBLE_DATE = "2020-13-45T99:00:00Z"
 
 
-def shown(response: httpx.Response) -> str:
-    return f"HTTP {response.status_code}: {response.text[:300]}"
-
-
 def unknown_profile_id() -> str:
     """A profile id in the documented shape that no profile has (26 random characters)."""
     return "0" + "".join(secrets.choice(_ULID_ALPHABET) for _ in range(25))
-
-
-def register(response: httpx.Response, created: Created) -> None:
-    """If a request that should have been refused created a profile, clean it up at the end."""
-    if 200 <= response.status_code < 300:
-        try:
-            profile_id = response.json().get("profile_id")
-        except (ValueError, AttributeError):
-            return
-        if profile_id:
-            created.add(str(profile_id))
 
 
 def an_event(namespace: Namespace) -> dict[str, Any]:
@@ -118,7 +103,7 @@ def test_errors_come_in_an_errors_array(
     "error"; neither case is asserted.
     """
     response = _envelope_request(case, zd_client, zd_namespace, zd_track)
-    register(response, zd_created)
+    zd_created.add_from(response)
     assert response.status_code in (400, 404), (
         f"{case}: the docs answer this with 400 (an unreadable time) or 404 (an unknown profile) (S1, S2); "
         f"got {shown(response)}"
@@ -167,7 +152,7 @@ def test_an_unknown_profile_is_404(
     Not Found (seed 001); S2: Get Profile by ID and by Identifier list 404 (reference §3.7).
     """
     response = _envelope_request(case, zd_client, zd_namespace, zd_track)
-    register(response, zd_created)
+    zd_created.add_from(response)
     assert response.status_code == 404, (
         f"{case}: a request for a profile that does not exist MUST be answered 404 (S1, S2); got "
         f"{shown(response)}"
@@ -249,7 +234,7 @@ def test_a_malformed_request_is_a_4xx_never_a_5xx(
     (reference §1.2).
     """
     response = _malformed_request(case, zd_client, zd_namespace, zd_track)
-    register(response, zd_created)
+    zd_created.add_from(response)
     assert 400 <= response.status_code < 500, (
         f"{case}: a malformed request MUST be answered with a 4xx, never a 5xx (seed 001); got "
         f"{shown(response)}"

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -23,23 +23,19 @@ from pytest_zdevents.fixtures import TRACK_PATH
 from pytest_zdevents.isolation import (
     EVENT_SOURCES,
     EVENT_TYPES,
+    MARK,
     PROFILE_SOURCE,
     PROFILE_TYPE,
     Created,
     Namespace,
     identifier_query,
+    recent_instant,
 )
 from pytest_zdevents.reads import IDENTIFIER_EVENTS_PATH, profile_events_path, read_all, user_events_path
 
-MARK = "zdc_mark"
 SCOPES = ("profile", "identifier", "user")
 A, B = EVENT_SOURCES
 T0, T1, T2 = EVENT_TYPES
-
-
-def base_instant() -> datetime:
-    """Two days ago to the second: created_at values lie in the last few days (retention S14)."""
-    return datetime.now(UTC).replace(microsecond=0) - timedelta(days=2)
 
 
 def stamp(instant: datetime, offset_minutes: int = 0, *, zulu: bool = False) -> str:
@@ -157,7 +153,7 @@ def test_source_filter_includes_only_that_source(timeline: Timeline, scope: str)
 
     seed 001 (Events API reference), Get Events: filter[source] 'Include events of the specified
     source'; 'source - Include only events of the specified source'"""
-    t = base_instant()
+    t = recent_instant()
     by_source = {A: [], B: []}
     for i, (source, type_) in enumerate([(A, T0), (A, T1), (B, T0), (B, T2)]):
         by_source[source].append(timeline.track(source, type_, stamp(t + timedelta(minutes=i))))
@@ -184,7 +180,7 @@ def test_type_filter_includes_only_that_type_of_the_source(timeline: Timeline, s
 
     seed 001 (Events API reference), Get Events: filter[type] 'Include events of the specified
     type for the given event source. The filter[source] parameter must be included'"""
-    t = base_instant()
+    t = recent_instant()
     expected: dict[tuple[str, str], list[str]] = {(A, T0): [], (A, T1): [], (B, T0): [], (B, T1): []}
     for i, (source, type_) in enumerate([(A, T0), (A, T1), (B, T0), (A, T2), (A, T0)]):
         mark = timeline.track(source, type_, stamp(t + timedelta(minutes=i)))
@@ -213,7 +209,7 @@ def test_start_time_is_inclusive(timeline: Timeline, scope: str) -> None:
 
     seed 001 (Events API reference), Get Events: filter[start_time] 'Include events equal to or
     later than the created_at time' (reference §4: inclusive)"""
-    t = base_instant()
+    t = recent_instant()
     marks = [timeline.track(A, T0, stamp(t + timedelta(minutes=i))) for i in range(3)]
     timeline.wait(scope)
     cases = [
@@ -240,7 +236,7 @@ def test_end_time_is_inclusive(timeline: Timeline, scope: str) -> None:
 
     seed 001 (Events API reference), Get Events by Sunshine Profile: filter[end_time] 'Include
     events equal to or before the created_at time' (reference §4: inclusive)"""
-    t = base_instant()
+    t = recent_instant()
     marks = [timeline.track(A, T0, stamp(t + timedelta(minutes=i))) for i in range(3)]
     timeline.wait(scope)
     cases = [
@@ -269,7 +265,7 @@ def test_filters_combine_with_and(timeline: Timeline, scope: str) -> None:
     'filter[source]=coolbikes&filter[end_date]=2020-03-16&page[size]=5' (end_date is a doc typo
     for end_time); seed 002 (Accessing events) combines filter[start_time] and filter[end_time] in
     every example"""
-    t = base_instant()
+    t = recent_instant()
     start, end = t + timedelta(minutes=2), t + timedelta(minutes=4)
     matching = [
         timeline.track(A, T0, stamp(start)),  # on the start bound
@@ -304,7 +300,7 @@ def test_time_bounds_compare_instants_honouring_offsets(timeline: Timeline, scop
     created_at is an 'ISO-8601 compliant date-time', sent with an offset in every example
     ('2020-01-31T00:44:07+00:00'); ISO 8601 date-times with different offsets denote the same
     instant when their UTC times agree"""
-    t = base_instant()
+    t = recent_instant()
     u1, u2, u3 = t, t + timedelta(minutes=1), t + timedelta(minutes=2)
     e1 = timeline.track(A, T0, stamp(u1, 120))  # created_at in +02:00
     e2 = timeline.track(A, T0, stamp(u2, zulu=True))  # created_at in Z
@@ -338,7 +334,7 @@ def test_unreadable_start_time_is_start_timestamp_not_valid(
     seed 001 (Events API reference), Get Events by Sunshine Profile, 400 Bad Request: {"errors":
     [{"code": "StartTimestampNotValid", "id": ..., "title": "Start Timestamp not valid"}]}
     (reference §4)"""
-    timeline.track(A, T0, stamp(base_instant()))
+    timeline.track(A, T0, stamp(recent_instant()))
     timeline.wait(scope)  # the profile and its event exist, so a 404 cannot be the answer
     path, params = timeline.place(scope)
     response = timeline.client.get(path, params={**params, "filter[start_time]": value})

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import httpx
 import pytest
 
 from pytest_zdevents.client import ZdClient
@@ -25,46 +24,12 @@ from pytest_zdevents.isolation import (
     Namespace,
     identifier_query,
 )
+from pytest_zdevents.reads import get_profile, identifier_pairs, shown
 
 #: A non-standard identifier type (S2's examples use such types, e.g. shoppingnow_id).
 CUSTOM_TYPE = "zdevents_conformance_id"
 #: The most identifiers a profile may have (S14).
 MAX_IDENTIFIERS = 20
-
-
-def shown(response: httpx.Response) -> str:
-    return f"HTTP {response.status_code}: {response.text[:300]}"
-
-
-def pairs(identifiers: Any) -> set[tuple[Any, Any]]:
-    """A profile's identifiers as (type, value) pairs."""
-    if not isinstance(identifiers, list):
-        return set()
-    return {(i.get("type"), i.get("value")) for i in identifiers if isinstance(i, dict)}
-
-
-def get_profile(client: ZdClient, profile_id: str) -> dict[str, Any]:
-    """The profile P2 returns: an AssertionError until it answers 200 with one."""
-    response = client.get(f"/api/v2/user_profiles/{profile_id}")
-    assert response.status_code == 200, (
-        f"GET /api/v2/user_profiles/{profile_id} should return the tracked profile; got {shown(response)}"
-    )
-    profile = response.json().get("profile")
-    assert isinstance(profile, dict), (
-        f"GET /api/v2/user_profiles/{profile_id}: no profile in {shown(response)}"
-    )
-    return profile
-
-
-def register(response: httpx.Response, created: Created) -> None:
-    """If a request that should have been refused created a profile, clean it up at the end."""
-    if 200 <= response.status_code < 300:
-        try:
-            profile_id = response.json().get("profile_id")
-        except (ValueError, AttributeError):
-            return
-        if profile_id:
-            created.add(str(profile_id))
 
 
 def custom(namespace: Namespace, type_: str = CUSTOM_TYPE) -> dict[str, str]:
@@ -157,11 +122,11 @@ def test_additional_identifiers_are_added_to_the_profile(
         f"An event with a known identifier belongs to the existing profile {first.profile_id} (S1); the 202 "
         f"answer named {second.profile_id}"
     )
-    wanted = pairs([known, *extra])
+    wanted = identifier_pairs([known, *extra])
 
     def added() -> None:
         profile = get_profile(zd_client, first.profile_id)
-        have = pairs(profile.get("identifiers"))
+        have = identifier_pairs(profile.get("identifiers"))
         assert wanted <= have, (
             "Any additional identifier sent with an event for an existing profile MUST be added to it "
             f"(S1); missing {sorted(wanted - have)}, the profile has {sorted(have, key=str)}"
@@ -197,7 +162,7 @@ def test_21_identifiers_in_one_request_are_refused(
         },
     }
     response = zd_client.post(TRACK_PATH, json=body)
-    register(response, zd_created)
+    zd_created.add_from(response)
     assert 400 <= response.status_code < 500, (
         "A profile has at most 20 identifiers (S14), so a track request with 21 MUST be refused with a "
         f"4xx; got {shown(response)}"
@@ -227,7 +192,7 @@ def test_a_21st_identifier_added_by_a_later_event_is_refused(
         },
     }
     response = zd_client.post(TRACK_PATH, json=body)
-    register(response, zd_created)
+    zd_created.add_from(response)
     assert 400 <= response.status_code < 500, (
         f"Profile {full.profile_id} has 20 identifiers, the most a profile may have (S14), so an event "
         f"adding a 21st MUST be refused with a 4xx; got {shown(response)}"
@@ -268,7 +233,7 @@ def test_email_and_twitter_values_are_lowercased(
 
     def lowercased() -> None:
         profile = get_profile(zd_client, tracked.profile_id)
-        values = {v for t, v in pairs(profile.get("identifiers")) if t == identifier_type}
+        values = {v for t, v in identifier_pairs(profile.get("identifiers")) if t == identifier_type}
         for value in sent:
             assert value.lower() in values and value not in values, (
                 f"A {identifier_type} identifier MUST be stored with its upper case letters converted to "
@@ -322,7 +287,7 @@ def test_an_identifier_query_finds_the_profile_encoded_or_raw(
             f"The {form} query {sent} MUST return the profile with that source, type and identifier: "
             f"expected id, source, type {(tracked.profile_id, PROFILE_SOURCE, PROFILE_TYPE)}, got {got}"
         )
-        assert ("email", email.lower()) in pairs(profile.get("identifiers")), (
+        assert ("email", email.lower()) in identifier_pairs(profile.get("identifiers")), (
             f"The profile the {form} query {sent} returned must have the identifier email:{email.lower()}; "
             f"it has {profile.get('identifiers')}"
         )

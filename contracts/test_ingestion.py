@@ -24,7 +24,13 @@ from pytest_zdevents.isolation import (
     Namespace,
     identifier_query,
 )
-from pytest_zdevents.reads import IDENTIFIER_EVENTS_PATH, profile_events_path, read_all, user_events_path
+from pytest_zdevents.reads import (
+    IDENTIFIER_EVENTS_PATH,
+    profile_events_path,
+    read_all,
+    shown,
+    user_events_path,
+)
 
 #: How far the target's clock may be from ours when a timestamp is compared with "now".
 CLOCK_SKEW = timedelta(minutes=5)
@@ -35,10 +41,6 @@ _DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]
 
 
 # Helpers
-
-
-def shown(response: httpx.Response) -> str:
-    return f"HTTP {response.status_code}: {response.text[:300]}"
 
 
 def instant(value: Any) -> datetime | None:
@@ -86,24 +88,13 @@ def one_event(
     return found[0]
 
 
-def register(response: httpx.Response, created: Created) -> None:
-    """If a request that should have been refused created a profile, clean it up at the end."""
-    if 200 <= response.status_code < 300:
-        try:
-            profile_id = response.json().get("profile_id")
-        except (ValueError, AttributeError):
-            return
-        if profile_id:
-            created.add(str(profile_id))
-
-
 def assert_refused(response: httpx.Response, created: Created, promise: str) -> None:
-    register(response, created)
+    created.add_from(response)
     assert 400 <= response.status_code < 500, f"{promise}; the target answered {shown(response)}"
 
 
 def assert_accepted(response: httpx.Response, created: Created, operation: str) -> dict[str, Any]:
-    register(response, created)
+    created.add_from(response)
     assert response.status_code == 202, (
         f"{operation} MUST answer 202 Accepted when the event is created (S1); got {shown(response)}"
     )
@@ -118,7 +109,7 @@ def make_profile(zd_client: ZdClient, zd_namespace: Namespace, zd_created: Creat
     def make() -> Tracked:
         body = {"profile": zd_namespace.profile(), "event": new_event(zd_namespace)[1]}
         response = zd_client.post(TRACK_PATH, json=body)
-        register(response, zd_created)
+        zd_created.add_from(response)
         assert 200 <= response.status_code < 300, (
             f"Setting up: tracking an event for a new profile (E5) failed: {shown(response)}"
         )

@@ -24,11 +24,13 @@ from pytest_zdevents.fixtures import TRACK_PATH
 from pytest_zdevents.isolation import (
     EVENT_SOURCES,
     EVENT_TYPES,
+    MARK,
     PROFILE_SOURCE,
     PROFILE_TYPE,
     Created,
     Namespace,
     identifier_query,
+    marks,
 )
 from pytest_zdevents.reads import (
     IDENTIFIER_EVENTS_PATH,
@@ -38,12 +40,7 @@ from pytest_zdevents.reads import (
     user_events_path,
 )
 
-MARK = "zdc_mark"
 SCOPES = ("profile", "identifier", "user")
-
-
-def marks(events: list[dict[str, Any]]) -> list[Any]:
-    return [(e.get("properties") or {}).get(MARK) for e in events]
 
 
 def meta(page: dict[str, Any], where: str) -> dict[str, Any]:

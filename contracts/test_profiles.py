@@ -22,15 +22,23 @@ from pytest_zdevents.fixtures import Tracked
 from pytest_zdevents.isolation import (
     EVENT_SOURCES,
     EVENT_TYPES,
+    MARK,
     PROFILE_SOURCE,
     PROFILE_TYPE,
     Created,
     Namespace,
     identifier_query,
+    marks,
 )
-from pytest_zdevents.reads import IDENTIFIER_EVENTS_PATH, profile_events_path, read_all, user_events_path
+from pytest_zdevents.reads import (
+    IDENTIFIER_EVENTS_PATH,
+    get_profile,
+    identifier_pairs,
+    profile_events_path,
+    read_all,
+    user_events_path,
+)
 
-MARK = "zdc_mark"
 A, B = EVENT_SOURCES
 KEY_TYPE = "zdc_key"
 PROFILES_PATH = "/api/v2/user_profiles"
@@ -48,33 +56,8 @@ def key(namespace: Namespace) -> dict[str, str]:
     return {"type": KEY_TYPE, "value": namespace.value()}
 
 
-def pairs(identifiers: Any) -> set[tuple[Any, Any]]:
-    """Identifiers as a set of (type, value); anything unreadable as an empty set."""
-    if not isinstance(identifiers, list):
-        return set()
-    return {(i.get("type"), i.get("value")) for i in identifiers if isinstance(i, dict)}
-
-
-def marks(events: list[dict[str, Any]]) -> list[Any]:
-    return [(e.get("properties") or {}).get(MARK) for e in events]
-
-
 def event(source: str, mark: str) -> dict[str, Any]:
     return {"source": source, "type": EVENT_TYPES[0], "properties": {MARK: mark}}
-
-
-def get_profile(client: ZdClient, profile_id: str) -> dict[str, Any]:
-    """GET /api/v2/user_profiles/{profile_id} (P2): the profile object of a 200."""
-    response = client.get(profile_path(profile_id))
-    assert response.status_code == 200, (
-        f'GET {profile_path(profile_id)} of an existing profile must answer 200 {{"profile": ...}} '
-        f"(S2); got {response.status_code}: {response.text[:500]}"
-    )
-    body = response.json()
-    assert isinstance(body, dict) and isinstance(body.get("profile"), dict), (
-        f'GET {profile_path(profile_id)} must answer {{"profile": {{...}}}} (S2); got {response.text[:500]}'
-    )
-    return body["profile"]
 
 
 def register(created: Created, response: httpx.Response) -> str:
@@ -113,7 +96,7 @@ def test_get_profile_by_id(
 
     def read() -> dict[str, Any]:
         profile = get_profile(zd_client, tracked.profile_id)
-        missing = pairs(sent) - pairs(profile.get("identifiers"))
+        missing = identifier_pairs(sent) - identifier_pairs(profile.get("identifiers"))
         assert not missing, (
             f"The profile must list the identifiers it was tracked with (S1, S2); missing {missing} "
             f"in {profile.get('identifiers')!r}"
@@ -242,12 +225,12 @@ def check_replaced(
             f"A PUT replaces the profile: 'any data that's not included in the new version is lost' "
             f"(S9, S11). The new version's attributes are {attributes}; the profile has {got}"
         )
-        identifiers = pairs(profile.get("identifiers"))
+        identifiers = identifier_pairs(profile.get("identifiers"))
         assert (lost["type"], lost["value"]) not in identifiers, (
             f"A PUT replaces the profile: the identifier {lost} left out of the new version must be lost "
             f"(S9, S11); the profile still has {profile.get('identifiers')!r}"
         )
-        assert pairs(kept) <= identifiers, (
+        assert identifier_pairs(kept) <= identifiers, (
             f"The replaced profile must have the identifiers of the new version {kept}; it has "
             f"{profile.get('identifiers')!r}"
         )
@@ -362,8 +345,10 @@ def test_put_by_id_replaces(
     tracked = zd_track(email, extra, profile={"attributes": {"plan": "gold", "tier": "1"}})
 
     def has_both() -> None:
-        got = pairs(get_profile(zd_client, tracked.profile_id).get("identifiers"))
-        assert pairs([email, extra]) <= got, f"the tracked profile's identifiers are not readable yet: {got}"
+        got = identifier_pairs(get_profile(zd_client, tracked.profile_id).get("identifiers"))
+        assert identifier_pairs([email, extra]) <= got, (
+            f"the tracked profile's identifiers are not readable yet: {got}"
+        )
 
     zd_eventually(has_both)
     attributes = {"tier": "2"}
@@ -435,8 +420,8 @@ def check_patch_merges(
             f"(S10). After {{plan: gold, tier: 1}} then {{tier: 2, color: red}} the profile must have "
             f"{merged}; it has {got}"
         )
-        identifiers = pairs(profile.get("identifiers"))
-        assert pairs([email, added]) <= identifiers, (
+        identifiers = identifier_pairs(profile.get("identifiers"))
+        assert identifier_pairs([email, added]) <= identifiers, (
             f"PATCH adds new identifiers and keeps the others (S10): expected {email} and {added} "
             f"among {profile.get('identifiers')!r}"
         )

@@ -18,7 +18,7 @@ import string
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -30,11 +30,14 @@ from pytest_zdevents.fixtures import TRACK_PATH
 from pytest_zdevents.isolation import (
     EVENT_SOURCES,
     EVENT_TYPES,
+    MARK,
     PROFILE_SOURCE,
     PROFILE_TYPE,
     Created,
     Namespace,
     identifier_query,
+    mark_of,
+    recent_instant,
 )
 from pytest_zdevents.reads import (
     IDENTIFIER_EVENTS_PATH,
@@ -44,7 +47,6 @@ from pytest_zdevents.reads import (
     user_events_path,
 )
 
-MARK = "zdc_mark"
 A, B = EVENT_SOURCES
 T0, T1, _ = EVENT_TYPES
 #: UTC offsets in minutes; None writes "Z".
@@ -56,11 +58,6 @@ BOUND_AT = (-1, 0, 1, 2, 59, 60, 61, 119, 120, 121)
 
 
 # --- helpers ------------------------------------------------------------------------------------
-
-
-def base_instant() -> datetime:
-    """Two days ago to the second: created_at values lie in the last few days (retention S14)."""
-    return datetime.now(UTC).replace(microsecond=0) - timedelta(days=2)
 
 
 def stamp(instant: datetime, offset: int | None, timespec: str = "seconds") -> str:
@@ -85,10 +82,6 @@ def instant(text: Any) -> datetime | None:
         return datetime.fromisoformat(f"{date}T{time}{fraction}{offset}")
     except ValueError:
         return None
-
-
-def mark_of(event: dict[str, Any]) -> Any:
-    return (event.get("properties") or {}).get(MARK)
 
 
 def show(events: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
@@ -244,7 +237,7 @@ def test_filters_return_exactly_the_matching_events(
     start_time 'equal to or later than'; end_time 'equal to or before' the created_at time); S3
     filters combine (reference §4)"""
     specs, filters = drawn
-    base = base_instant()
+    base = recent_instant()
     person, marks = track_all(
         zd_client,
         zd_namespace,
@@ -316,7 +309,7 @@ def test_pages_return_every_matching_event_once(
 
     seed 001 (Events API reference): page[size] 'Include the specified number of events',
     meta.after_cursor/has_more and links[].next; S16 cursor-based pagination (reference §5)"""
-    base = base_instant()
+    base = recent_instant()
     person, marks = track_all(
         zd_client,
         zd_namespace,
@@ -437,7 +430,7 @@ def test_event_reads_back_as_sent(
 
     seed 001 (Events API reference), JSON format (created_at, description, properties); seed 000
     'All numbers must be strings'"""
-    when = base_instant() - timedelta(days=1) + timedelta(milliseconds=millis)
+    when = recent_instant() - timedelta(days=1) + timedelta(milliseconds=millis)
     event: dict[str, Any] = {
         "source": source,
         "type": type_,

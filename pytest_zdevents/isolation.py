@@ -9,12 +9,30 @@ from __future__ import annotations
 import itertools
 import secrets
 import threading
+from datetime import UTC, datetime, timedelta
 from typing import Any
+
+import httpx
 
 PROFILE_SOURCE = "zdevents_conformance"
 PROFILE_TYPE = "customer"
 EVENT_SOURCES = ("zdevents_conformance", "zdevents_conformance_b")
 EVENT_TYPES = ("viewed", "purchased", "signed_up")
+#: The property a contract puts in each event it tracks, to find that event again.
+MARK = "zdc_mark"
+
+
+def mark_of(event: dict[str, Any]) -> Any:
+    return (event.get("properties") or {}).get(MARK)
+
+
+def marks(events: list[dict[str, Any]]) -> list[Any]:
+    return [mark_of(event) for event in events]
+
+
+def recent_instant() -> datetime:
+    """Two days ago to the second: created_at values lie well inside event retention (S14)."""
+    return datetime.now(UTC).replace(microsecond=0) - timedelta(days=2)
 
 
 class Namespace:
@@ -64,6 +82,17 @@ class Created:
     def add(self, profile_id: str) -> None:
         with self._lock:
             self._ids[profile_id] = None
+
+    def add_from(self, response: httpx.Response) -> None:
+        """Register the profile a track answer names, if the request was accepted: a request
+        that should have been refused but was not must still be cleaned up."""
+        if 200 <= response.status_code < 300:
+            try:
+                profile_id = response.json().get("profile_id")
+            except (ValueError, AttributeError):
+                return
+            if profile_id:
+                self.add(str(profile_id))
 
     def discard(self, profile_id: str) -> None:
         with self._lock:

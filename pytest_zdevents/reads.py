@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import httpx
+
 from .client import ZdClient
 
 #: A walk longer than this is taken for a cursor that never ends.
@@ -48,3 +50,29 @@ def user_events_path(user_id: str) -> str:
 
 
 IDENTIFIER_EVENTS_PATH = "/api/v2/user_profiles/events"
+
+
+def shown(response: httpx.Response) -> str:
+    """A response, short, for assertion messages."""
+    return f"HTTP {response.status_code}: {response.text[:300]}"
+
+
+def get_profile(client: ZdClient, profile_id: str) -> dict[str, Any]:
+    """GET /api/v2/user_profiles/{profile_id} (P2): the profile object of a 200."""
+    path = f"/api/v2/user_profiles/{profile_id}"
+    response = client.get(path)
+    assert response.status_code == 200, (
+        f'GET {path} of an existing profile must answer 200 {{"profile": ...}} (S2); got {shown(response)}'
+    )
+    body = response.json()
+    assert isinstance(body, dict) and isinstance(body.get("profile"), dict), (
+        f'GET {path} must answer {{"profile": {{...}}}} (S2); got {shown(response)}'
+    )
+    return body["profile"]
+
+
+def identifier_pairs(identifiers: Any) -> set[tuple[Any, Any]]:
+    """A profile's identifiers as (type, value) pairs; anything unreadable as an empty set."""
+    if not isinstance(identifiers, list):
+        return set()
+    return {(i.get("type"), i.get("value")) for i in identifiers if isinstance(i, dict)}
