@@ -1,10 +1,11 @@
 """Profiles (S2): reading a profile by id (P2), a user's events across all of the user's profiles
 (E1 against E2 and E3), and the optional writes: PUT (P4, P5, P6), PATCH (P7, P8), DELETE (P9).
 
-A target that answers an optional write with 404, 405 or 501 skips that contract with the reason
-(require_operation). Every profile is fresh and namespaced; profiles made other than through
-zd_track are registered for clean-up. Identifiers the tests add to replace or merge are of a
-non-standard type (zdc_key), so no Zendesk user identity is touched by them.
+A target that answers an optional write with 404, 405 or 501 skips that contract with the reason,
+unless its capabilities file declares the write (Capabilities.require_operation). Every profile
+is fresh and namespaced; profiles made other than through zd_track are registered for clean-up.
+Identifiers the tests add to replace or merge are of a non-standard type (zdc_key), so no Zendesk
+user identity is touched by them.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from typing import Any
 import httpx
 import pytest
 
-from pytest_zdevents.capabilities import UNSUPPORTED, require_operation
+from pytest_zdevents.capabilities import UNSUPPORTED
 from pytest_zdevents.client import ZdClient
-from pytest_zdevents.fixtures import Tracked
+from pytest_zdevents.fixtures import Tracked, session_capabilities
 from pytest_zdevents.isolation import (
     EVENT_SOURCES,
     EVENT_TYPES,
@@ -254,7 +255,9 @@ def test_put_by_identifier_creates_then_replaces(
     response = zd_client.put(
         PROFILES_PATH, params=params, json={"profile": {**first, "attributes": {"plan": "gold", "tier": "1"}}}
     )
-    require_operation(response, "PUT /api/v2/user_profiles?identifier=")
+    session_capabilities().require_operation(
+        response, "PUT /api/v2/user_profiles?identifier=", "profile_writes"
+    )
     profile_id = register(zd_created, response)
     expect_status(
         response,
@@ -310,7 +313,9 @@ def test_put_by_user_and_identifier_creates_then_replaces(
         params=params,
         json={"profile": {**body, "identifiers": [ident, extra], "attributes": {"plan": "gold"}}},
     )
-    require_operation(response, "PUT /api/v2/users/{user_id}/profiles?identifier=")
+    session_capabilities().require_operation(
+        response, "PUT /api/v2/users/{user_id}/profiles?identifier=", "profile_writes"
+    )
     profile_id = register(zd_created, response)
     expect_status(
         response, 201, f"PUT {path}?identifier= with no matching profile must create it with 201 (S2)"
@@ -364,7 +369,9 @@ def test_put_by_id_replaces(
         },
     )
     # The path serves GET (P2) and the profile exists, so a 404 here is an answer, not a missing route.
-    require_operation(response, "PUT /api/v2/user_profiles/{profile_id}", EXISTING_PATH)
+    session_capabilities().require_operation(
+        response, "PUT /api/v2/user_profiles/{profile_id}", "profile_writes", EXISTING_PATH
+    )
     expect_status(response, 200, f"PUT {profile_path(tracked.profile_id)} must answer 200 (S2)")
     check_replaced(zd_client, zd_eventually, tracked.profile_id, [email], extra, attributes)
 
@@ -386,7 +393,7 @@ def check_patch_merges(
     sends another source; the profile must hold the merge and keep its source and type.
     ``unsupported``: the statuses that mean the target lacks the operation (require_operation)."""
     response = send({"profile": {"attributes": {"plan": "gold", "tier": "1"}}})
-    require_operation(response, operation, unsupported)
+    session_capabilities().require_operation(response, operation, "profile_writes", unsupported)
     expect_status(response, 200, f"{operation} must answer 200 (S2)")
 
     def first_applied() -> None:
@@ -520,7 +527,9 @@ def test_delete_removes_profile_and_events(
 
     zd_eventually(visible)
     response = zd_client.delete(profile_path(tracked.profile_id))
-    require_operation(response, "DELETE /api/v2/user_profiles/{profile_id}", EXISTING_PATH)
+    session_capabilities().require_operation(
+        response, "DELETE /api/v2/user_profiles/{profile_id}", "profile_delete", EXISTING_PATH
+    )
     expect_status(response, 204, f"DELETE {profile_path(tracked.profile_id)} must answer 204 (S2)")
     zd_created.discard(tracked.profile_id)
 

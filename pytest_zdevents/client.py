@@ -16,15 +16,24 @@ from typing import Any
 
 import httpx
 
+from .redaction import redact
+
 logger = logging.getLogger("pytest_zdevents.client")
 
-MASK = "********"
 MAX_RETRIES = 5
 MAX_WAIT = 60.0
 
 
 class BudgetExhausted(Exception):
     """The run has sent as many requests as ``--zd-request-budget`` allows."""
+
+
+class ReadOnlyViolation(Exception):
+    """A test tried to write while the run is read-only (``--zd-read-only``)."""
+
+
+#: What a read-only run may send.
+READ_METHODS = frozenset({"GET", "HEAD"})
 
 
 class RequestBudget:
@@ -43,14 +52,6 @@ class RequestBudget:
                     "Raise --zd-request-budget, or select fewer contracts with -k or -m."
                 )
             self.used += 1
-
-
-def redact(text: str, secrets: Iterable[str | None]) -> str:
-    """``text`` with every secret replaced by a mask."""
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, MASK)
-    return text
 
 
 def retry_after(response: httpx.Response, now: Callable[[], float] = time.time) -> float:
@@ -72,7 +73,8 @@ class ZdClient:
 
     ``auth`` is an httpx auth (``httpx.BasicAuth``) or None; ``headers`` may carry a Bearer
     ``Authorization``. ``transport`` makes the transport (each client owns and closes its own;
-    None means the network). ``secrets`` are masked in everything this client logs.
+    None means the network). ``secrets`` are masked in everything this client logs. A
+    ``read_only`` client refuses to send anything but GET and HEAD.
     """
 
     def __init__(
@@ -80,6 +82,7 @@ class ZdClient:
         base_url: str,
         *,
         budget: RequestBudget,
+        read_only: bool = False,
         timeout: float = 30.0,
         auth: httpx.Auth | None = None,
         headers: dict[str, str] | None = None,
@@ -89,6 +92,7 @@ class ZdClient:
     ) -> None:
         self.base_url = base_url
         self.budget = budget
+        self.read_only = read_only
         self.timeout = timeout
         self.secrets = tuple(s for s in secrets if s)
         self._auth = auth
@@ -108,6 +112,11 @@ class ZdClient:
     def request(self, method: str, url: str, *, retry: bool = True, **kwargs: Any) -> httpx.Response:
         """Send a request, waiting out 429s up to :data:`MAX_RETRIES` times (none when ``retry``
         is false: for contracts about the 429 itself)."""
+        if self.read_only and method.upper() not in READ_METHODS:
+            raise ReadOnlyViolation(
+                f"This run is read-only (--zd-read-only), so {method} {url} was not sent. A test that "
+                "writes must have writes: true in contracts/catalogue.yaml, which skips it here."
+            )
         for attempt in range(MAX_RETRIES + 1 if retry else 1):
             self.budget.spend()
             response = self._http.request(method, url, **kwargs)
@@ -147,6 +156,7 @@ class ZdClient:
         return ZdClient(
             self.base_url,
             budget=self.budget,
+            read_only=self.read_only,
             timeout=self.timeout,
             auth=auth,
             headers=headers,

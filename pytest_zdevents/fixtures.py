@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
+from .capabilities import Capabilities
 from .client import RequestBudget, ZdClient
 from .emulator import Emulator, ServedEmulator
 from .emulator.seeding import export_state
@@ -23,13 +24,18 @@ from .target import Target, open_target
 TRACK_PATH = "/api/v2/user_profiles/events"
 
 zd_config_key = pytest.StashKey[ZdConfig]()
-_session: dict[str, ZdConfig] = {}
+_session: dict[str, Any] = {}
 
 
 def session_config() -> ZdConfig:
     """The options of the running session, for code that runs at collection time (schemathesis
     builds its test items when a module is imported, before any fixture exists)."""
     return _session["config"]
+
+
+def session_capabilities() -> Capabilities:
+    """What the running session knows of the target's optional parts (``--zd-capabilities``)."""
+    return _session["capabilities"]
 
 
 budget_key = pytest.StashKey[RequestBudget]()
@@ -61,7 +67,7 @@ def zd_client(
     pytestconfig: pytest.Config, zd_target: Target, zd_config: ZdConfig, zd_created: Created
 ) -> Iterator[ZdClient]:
     """The client every contract uses: the target's credentials, retries of 429, the budget."""
-    client = zd_target.client(pytestconfig.stash[budget_key], zd_config.timeout)
+    client = zd_target.client(pytestconfig.stash[budget_key], zd_config.timeout, zd_config.read_only)
     yield client
     if not zd_target.embedded:
         pytestconfig.stash[cleanup_report_key] = _delete_created(client, zd_created)

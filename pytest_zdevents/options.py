@@ -13,8 +13,9 @@ from typing import Any
 
 import pytest
 
+from .redaction import MASK
+
 ENV_PREFIX = "ZDEVENTS_"
-MASK = "********"
 
 
 def _number(kind: type, what: str, minimum: float) -> Callable[[str], Any]:
@@ -30,6 +31,17 @@ def _number(kind: type, what: str, minimum: float) -> Callable[[str], Any]:
     return convert
 
 
+def _boolean(text: str | bool) -> bool:
+    if isinstance(text, bool):
+        return text
+    word = text.strip().lower()
+    if word in ("1", "true", "yes", "on"):
+        return True
+    if word in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"must be true or false (1/0, yes/no, on/off), not {text!r}")
+
+
 @dataclass(frozen=True)
 class Option:
     """One option, known by its flag, ini key and environment variable."""
@@ -40,6 +52,8 @@ class Option:
     convert: Callable[[str], Any] = str
     secret: bool = False
     multiple: bool = False
+    #: A flag without a value on the command line; true/false in the environment and ini.
+    boolean: bool = False
 
     @property
     def flag(self) -> str:
@@ -97,6 +111,36 @@ OPTIONS: tuple[Option, ...] = (
         (),
         multiple=True,
     ),
+    Option(
+        "capabilities",
+        "YAML file declaring the optional parts the target has; contracts needing others are skipped.",
+    ),
+    Option(
+        "deviations",
+        "YAML file of contract IDs or node IDs expected to fail, each with a reason; they report as xfail.",
+    ),
+    Option(
+        "strict",
+        "Fail the run when a deviation matches no test or now passes, instead of warning.",
+        False,
+        _boolean,
+        boolean=True,
+    ),
+    Option("report", "Write the run's JSON conformance report to this path."),
+    Option("html", "Write a self-contained HTML conformance matrix to this path."),
+    Option(
+        "read_only",
+        "Send no writes: skip every contract that writes; the rest read data named in --zd-capabilities.",
+        False,
+        _boolean,
+        boolean=True,
+    ),
+    Option(
+        "seed",
+        "Hypothesis seed; a run prints its seed, and the same seed replays it.",
+        None,
+        _number(int, "a whole number", 0),
+    ),
     Option("emulator_quirk", "Embedded emulator only: switch on a quirk (repeatable).", (), multiple=True),
     Option(
         "emulator_variation",
@@ -135,19 +179,28 @@ class ZdConfig:
         except KeyError:
             raise AttributeError(name) from None
 
+    def shown(self, name: str) -> Any:
+        """The value of option ``name`` as outputs may show it: secrets masked."""
+        value = self.settings[name].value
+        return MASK if BY_NAME[name].secret and value is not None else value
+
+    def effective(self) -> dict[str, dict[str, Any]]:
+        """Every option's shown value and source, for reports."""
+        return {
+            option.name: {"value": self.shown(option.name), "source": self.settings[option.name].source}
+            for option in OPTIONS
+        }
+
     def header_lines(self) -> list[str]:
         """One line per option that is set: its value (secrets masked) and its source."""
         lines = []
         for option in OPTIONS:
-            setting = self.settings[option.name]
-            if setting.value in (None, ()):
+            value = self.shown(option.name)
+            if value in (None, (), False):
                 continue
-            value = setting.value
-            if option.secret:
-                value = MASK
-            elif option.multiple:
+            if option.multiple:
                 value = ",".join(value)
-            lines.append(f"  {option.name}: {value} (from {setting.source})")
+            lines.append(f"  {option.name}: {value} (from {self.settings[option.name].source})")
         return lines
 
 
@@ -155,7 +208,12 @@ def add_options(parser: pytest.Parser) -> None:
     group = parser.getgroup("zdevents", "Zendesk Events API conformance (pytest-zdevents)")
     for option in OPTIONS:
         env_help = f" [env {option.env}, ini {option.ini}]"
-        if option.multiple:
+        if option.boolean:
+            group.addoption(
+                option.flag, action="store_const", const="true", default=None, help=option.help + env_help
+            )
+            parser.addini(option.ini, option.help + " true or false.", default=None)
+        elif option.multiple:
             group.addoption(option.flag, action="append", default=None, help=option.help + env_help)
             parser.addini(option.ini, option.help + " Comma-separated.", type="args", default=None)
         else:

@@ -1,14 +1,20 @@
-"""The pytest plugin: options, markers, the report header, the budget stop and the clean-up
-report. Fixtures live in :mod:`pytest_zdevents.fixtures`; the logic in modules named for it."""
+"""The pytest plugin: options, markers, the report header, contract selection and skips,
+deviations, redaction of reports, the seed, the budget stop and the clean-up report. Fixtures live
+in :mod:`pytest_zdevents.fixtures`; the logic in modules named for it."""
 
 from __future__ import annotations
 
 import fnmatch
+import random
 from collections.abc import Generator
+from pathlib import Path
 
 import pytest
 
+from .capabilities import load_capabilities
+from .catalogue import load_catalogue
 from .client import BudgetExhausted, RequestBudget
+from .deviations import Deviations, load_deviations
 from .emulator.switches import QUIRKS, VARIATIONS, unknown_names
 from .fixtures import (  # noqa: F401 - imported so that pytest finds the fixtures
     _session,
@@ -25,21 +31,52 @@ from .fixtures import (  # noqa: F401 - imported so that pytest finds the fixtur
     zd_target,
     zd_track,
 )
-from .options import add_options, resolve, unknown_environment
+from .options import ZdConfig, add_options, resolve, unknown_environment
+from .redaction import scrub
+from .report import ConformanceReport, target_summary
 
 EMULATOR_ONLY = ("emulator_quirk", "emulator_variation", "emulator_lag")
+deviations_key = pytest.StashKey[Deviations]()
+seed_key = pytest.StashKey[int]()
+WRITES_MARKER = "zd_writes"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     add_options(parser)
 
 
+# tryfirst: the seed must be set before hypothesis's own pytest_configure reads it.
+@pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         "contract(id): a conformance contract with a stable ID listed in contracts/catalogue.yaml.",
     )
+    config.addinivalue_line(
+        "markers",
+        f"{WRITES_MARKER}: the contract writes to the target (creates profiles and events); "
+        "--zd-read-only skips it.",
+    )
     zd = resolve(config)
+    _check_usage(zd)
+    capabilities = load_capabilities(_path(zd.capabilities))
+    deviations = load_deviations(_path(zd.deviations))
+    config.stash[zd_config_key] = zd
+    config.stash[deviations_key] = deviations
+    config.stash[seed_key] = seed = _seed(config, zd)
+    config.option.hypothesis_seed = str(seed)
+    _session.update(config=zd, capabilities=capabilities)
+    config.stash[budget_key] = RequestBudget(zd.request_budget)
+    if not hasattr(config, "workerinput"):
+        report = ConformanceReport(zd, capabilities, deviations, seed, target_summary(zd))
+        config.pluginmanager.register(report, "zdevents-report")
+
+
+def _path(value: str | None) -> Path | None:
+    return Path(value) if value else None
+
+
+def _check_usage(zd: ZdConfig) -> None:
     if zd.url is not None:
         given = [n for n in EMULATOR_ONLY if zd.settings[n].source != "default"]
         if given:
@@ -57,16 +94,37 @@ def pytest_configure(config: pytest.Config) -> None:
             raise pytest.UsageError(
                 f"{kind}: unknown name {', '.join(unknown)}. Known names: {', '.join(sorted(known))}."
             )
-    config.stash[zd_config_key] = zd
-    _session["config"] = zd
-    config.pluginmanager.register(FailedContracts(), "zdevents-failed-contracts")
-    config.stash[budget_key] = RequestBudget(zd.request_budget)
+
+
+def _seed(config: pytest.Config, zd: ZdConfig) -> int:
+    """The run's hypothesis seed: --zd-seed, else the controller's (xdist), else hypothesis's own
+    --hypothesis-seed, else a fresh one, printed so that the run can be replayed."""
+    if zd.seed is not None:
+        return int(zd.seed)
+    workerinput = getattr(config, "workerinput", {})
+    if "zdevents_seed" in workerinput:
+        return int(workerinput["zdevents_seed"])
+    given = getattr(config.option, "hypothesis_seed", None)
+    if given is not None and str(given).isdigit():
+        return int(given)
+    return random.SystemRandom().randrange(2**32)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: object) -> None:
+    """xdist: every worker runs with the controller's seed."""
+    node.workerinput["zdevents_seed"] = node.config.stash[seed_key]  # type: ignore[attr-defined]
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
     zd = config.stash[zd_config_key]
     target = zd.url or "the embedded emulator (in-process)"
-    lines = [f"zdevents: target {target}", *zd.header_lines()]
+    seed = config.stash[seed_key]
+    lines = [
+        f"zdevents: target {target}",
+        *zd.header_lines(),
+        f"  seed: {seed} (replay with --zd-seed {seed})",
+    ]
     unknown = unknown_environment()
     if unknown:
         lines.append(
@@ -82,8 +140,39 @@ def contract_id(item: pytest.Item) -> str | None:
     return marker.args[0] if marker and marker.args else None
 
 
+# tryfirst: the zd_writes marker must be there before -m deselects by it.
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    patterns = config.stash[zd_config_key].contract
+    """Mark what writes, skip what the run rules out (capabilities, --zd-read-only), mark known
+    deviations as expected failures, and keep only the contracts --zd-contract selects."""
+    zd = config.stash[zd_config_key]
+    capabilities = _session["capabilities"]
+    deviations = config.stash[deviations_key]
+    catalogue = load_catalogue()
+    for item in items:
+        contract = contract_id(item)
+        entry = catalogue.get(contract or "")
+        if entry is None:
+            continue
+        # A contract that reads vendor-named data tracks its own when none is named.
+        writes = entry.writes or (
+            "zd_readable" in getattr(item, "fixturenames", ()) and not capabilities.read_only_data
+        )
+        if writes:
+            item.add_marker(WRITES_MARKER)
+            if zd.read_only:
+                item.add_marker(
+                    pytest.mark.skip(
+                        reason="--zd-read-only: this contract writes to the target, so it is skipped."
+                    )
+                )
+        reason = capabilities.missing(entry.requires)
+        if reason is not None:
+            item.add_marker(pytest.mark.skip(reason=reason))
+        deviation = deviations.mark(item, contract, strict=zd.strict)
+        if deviation is not None:
+            item.user_properties.append(("deviation", deviation.id))
+    patterns = zd.contract
     if not patterns:
         return
     selected, deselected = [], []
@@ -99,12 +188,30 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
-    """Every report of a contract carries its ID (JUnit shows it as a property)."""
+    """Every report of a contract carries its ID (JUnit shows it as a property); a failure names
+    the seed that replays it; and no report keeps a secret, wherever pytest would print it."""
     report = yield
     identifier = contract_id(item)
     if identifier is not None and ("contract", identifier) not in report.user_properties:
         report.user_properties.append(("contract", identifier))
+    if identifier is not None and report.failed:
+        seed = item.config.stash[seed_key]
+        report.sections.append(
+            (
+                "zdevents replay",
+                f"Replay with --zd-contract {identifier} --zd-seed {seed} and the run's options.",
+            )
+        )
+    _scrub(report)
     return report
+
+
+def _scrub(report: pytest.TestReport) -> None:
+    if report.longrepr is not None and not isinstance(report.longrepr, tuple):
+        text = report.longreprtext
+        if scrub(text) != text:
+            report.longrepr = scrub(text)
+    report.sections = [(name, scrub(content)) for name, content in report.sections]
 
 
 def _stop_when_budget_spent() -> Generator[None, None, None]:
@@ -128,25 +235,6 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Generator[None, None, None]:
     return (yield from _stop_when_budget_spent())
-
-
-class FailedContracts:
-    """Collects the IDs of failed contracts (from reports, so xdist workers' count too) and
-    names them at the end of the run."""
-
-    def __init__(self) -> None:
-        self.ids: set[str] = set()
-
-    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        contract = dict(report.user_properties).get("contract")
-        if contract is not None and report.failed:
-            self.ids.add(contract)
-
-    def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
-        if self.ids:
-            terminalreporter.section("zdevents: failed contracts")
-            for contract in sorted(self.ids):
-                terminalreporter.write_line(f"FAILED contract {contract}")
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

@@ -12,6 +12,7 @@ from .client import RequestBudget, ZdClient
 from .emulator import Emulator
 from .emulator.runtime import InProcessTransport
 from .options import ZdConfig
+from .redaction import basic_credentials, register
 
 #: The in-process emulator's base URL: no request with it ever leaves the process.
 EMBEDDED_URL = "http://zdevents-emulator.invalid"
@@ -36,7 +37,9 @@ class Target:
 
     @property
     def secrets(self) -> tuple[str, ...]:
-        return tuple(s for s in (self.token, self.oauth_token, self.read_only_oauth_token) if s)
+        """Every credential of the target, and the Basic header value its token makes."""
+        basic = basic_credentials(self.email, self.token) if self.email and self.token else None
+        return tuple(s for s in (self.token, self.oauth_token, self.read_only_oauth_token, basic) if s)
 
     def basic_auth(self) -> httpx.BasicAuth | None:
         if self.email and self.token:
@@ -50,12 +53,13 @@ class Target:
         app = self.emulator.app if self.emulator else None
         return (lambda: InProcessTransport(app)) if app is not None else None
 
-    def client(self, budget: RequestBudget, timeout: float) -> ZdClient:
+    def client(self, budget: RequestBudget, timeout: float, read_only: bool = False) -> ZdClient:
         """A client with the target's credentials: Basic when email and token are set, else Bearer."""
         auth = self.basic_auth()
         return ZdClient(
             self.url,
             budget=budget,
+            read_only=read_only,
             timeout=timeout,
             auth=auth,
             headers={} if auth else self.bearer_headers(),
@@ -70,7 +74,14 @@ class Target:
 
 def open_target(zd: ZdConfig) -> Target:
     """The target the options name. The embedded emulator gets credentials made for this run, so
-    that authentication is exercised, plus any quirks, variations and lag asked for."""
+    that authentication is exercised, plus any quirks, variations and lag asked for. Its secrets
+    are registered for redaction (:mod:`pytest_zdevents.redaction`)."""
+    target = _target(zd)
+    register(*target.secrets)
+    return target
+
+
+def _target(zd: ZdConfig) -> Target:
     if zd.url is None:
         email, token = "conformance@example.com", secrets.token_urlsafe(16)
         oauth, read_only = secrets.token_urlsafe(16), secrets.token_urlsafe(16)

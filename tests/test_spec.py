@@ -23,7 +23,7 @@ from openapi_spec_validator import OpenAPIV31SpecValidator, validate
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from pytest_zdevents import spec as spec_module
+from pytest_zdevents import bundled as bundled_module
 from pytest_zdevents.spec import load_spec, spec_path
 
 SPEC = load_spec()
@@ -780,7 +780,7 @@ def test_spec_path_prefers_the_packaged_copy(tmp_path: Path, monkeypatch: pytest
     package = tmp_path / "pytest_zdevents"
     package.mkdir()
     (tmp_path / "openapi.yaml").write_text("openapi: 3.1.0\n")
-    monkeypatch.setattr(spec_module, "_PACKAGE_DIR", package)
+    monkeypatch.setattr(bundled_module, "_PACKAGE_DIR", package)
     assert spec_path() == tmp_path / "openapi.yaml"
     (package / "openapi.yaml").write_text("openapi: 3.1.0\n")
     assert spec_path() == package / "openapi.yaml"
@@ -789,6 +789,6 @@ def test_spec_path_prefers_the_packaged_copy(tmp_path: Path, monkeypatch: pytest
 def test_spec_path_explains_a_missing_spec(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     package = tmp_path / "pytest_zdevents"
     package.mkdir()
-    monkeypatch.setattr(spec_module, "_PACKAGE_DIR", package)
+    monkeypatch.setattr(bundled_module, "_PACKAGE_DIR", package)
     with pytest.raises(FileNotFoundError, match=r"openapi\.yaml was found neither .*\.$"):
         spec_path()
