@@ -43,11 +43,12 @@ TOP_LEVEL = ("implementation", "capabilities", "read_only_data")
 
 @dataclass(frozen=True)
 class ReadOnlyData:
-    """Data a vendor names for ``--zd-read-only`` runs: an identifier of an existing profile with
-    at least two events."""
+    """Data a vendor names for ``--zd-read-only`` runs: an existing profile with at least two
+    events, by its source, type and one identifier."""
 
-    identifier_type: str
-    identifier_value: str
+    profile_source: str
+    profile_type: str
+    identifier: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -141,13 +142,18 @@ def _read_only_data(path: Path, raw: Any) -> ReadOnlyData | None:
         return None
     identifier = raw.get("identifier") if isinstance(raw, dict) else None
     if not (
-        isinstance(identifier, dict)
+        isinstance(raw, dict)
+        and isinstance(raw.get("profile_source"), str)
+        and isinstance(raw.get("profile_type"), str)
+        and isinstance(identifier, dict)
         and isinstance(identifier.get("type"), str)
         and isinstance(identifier.get("value"), str)
     ):
         raise _problem(
             path,
-            "'read_only_data' must be {identifier: {type: ..., value: ...}}, naming a profile that has "
-            "at least two events.",
+            "'read_only_data' must be {profile_source: ..., profile_type: ..., identifier: {type: ..., "
+            "value: ...}}, naming a profile that has at least two events.",
         )
-    return ReadOnlyData(identifier["type"], identifier["value"])
+    return ReadOnlyData(
+        raw["profile_source"], raw["profile_type"], {"type": identifier["type"], "value": identifier["value"]}
+    )

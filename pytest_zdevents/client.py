@@ -32,8 +32,8 @@ class ReadOnlyViolation(Exception):
     """A test tried to write while the run is read-only (``--zd-read-only``)."""
 
 
-#: What a read-only run may send.
-READ_METHODS = frozenset({"GET", "HEAD"})
+#: What a read-only run may send: the safe methods of RFC 9110 (schemathesis tries OPTIONS and TRACE).
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
 
 class RequestBudget:
@@ -114,8 +114,8 @@ class ZdClient:
         is false: for contracts about the 429 itself)."""
         if self.read_only and method.upper() not in READ_METHODS:
             raise ReadOnlyViolation(
-                f"This run is read-only (--zd-read-only), so {method} {url} was not sent. A test that "
-                "writes must have writes: true in contracts/catalogue.yaml, which skips it here."
+                f"This run is read-only (--zd-read-only), so {method} {url} was not sent. A contract "
+                "that writes must say writes: true in contracts/catalogue.yaml, which skips it here."
             )
         for attempt in range(MAX_RETRIES + 1 if retry else 1):
             self.budget.spend()

@@ -17,7 +17,7 @@ from .client import RequestBudget, ZdClient
 from .emulator import Emulator, ServedEmulator
 from .emulator.seeding import export_state
 from .eventually import eventually
-from .isolation import EVENT_SOURCES, EVENT_TYPES, Created, Namespace
+from .isolation import EVENT_SOURCES, EVENT_TYPES, Created, Namespace, identifier_query
 from .options import ZdConfig
 from .target import Target, open_target
 
@@ -155,6 +155,52 @@ def zd_track(zd_client: ZdClient, zd_namespace: Namespace, zd_created: Created) 
         return Tracked(response, body, str(answer["profile_id"]), str(answer.get("user_id", "")))
 
     return track
+
+
+@dataclass(frozen=True)
+class Readable:
+    """A profile with events to read, by an identifier query (``source:type:id_type:id_value``)."""
+
+    query: str
+    #: The vendor named it (``read_only_data``); else this run tracked it.
+    named: bool
+
+
+#: How many events zd_readable tracks when no data is named.
+READABLE_EVENTS = 3
+
+
+@pytest.fixture
+def zd_readable(
+    zd_config: ZdConfig,
+    zd_client: ZdClient,
+    zd_namespace: Namespace,
+    zd_track: Callable[..., Tracked],
+    zd_eventually: Callable[..., Any],
+) -> Readable:
+    """A profile with events, for contracts that only read: the one ``read_only_data`` in the
+    capabilities file names, else a fresh one with three events tracked now (which a
+    ``--zd-read-only`` run cannot do, so there it skips)."""
+    named = session_capabilities().read_only_data
+    if named is not None:
+        query = identifier_query(named.identifier, named.profile_source, named.profile_type)
+        return Readable(query, named=True)
+    if zd_config.read_only:
+        pytest.skip(
+            "--zd-read-only and no read_only_data in the capabilities file: name a profile with "
+            "events there for the contracts that only read."
+        )
+    identifier = zd_namespace.identifier("email")
+    for _ in range(READABLE_EVENTS):
+        zd_track(identifier)
+    query = identifier_query(identifier)
+
+    def visible() -> None:
+        response = zd_client.get(TRACK_PATH, params={"identifier": query})
+        assert response.status_code == 200 and len(response.json().get("events", [])) >= READABLE_EVENTS
+
+    zd_eventually(visible)
+    return Readable(query, named=False)
 
 
 @dataclass

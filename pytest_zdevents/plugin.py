@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import fnmatch
 import random
+import re
 from collections.abc import Generator
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from .fixtures import (  # noqa: F401 - imported so that pytest finds the fixtur
     zd_emulator,
     zd_eventually,
     zd_namespace,
+    zd_readable,
     zd_target,
     zd_track,
 )
@@ -154,10 +156,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         entry = catalogue.get(contract or "")
         if entry is None:
             continue
-        # A contract that reads vendor-named data tracks its own when none is named.
-        writes = entry.writes or (
-            "zd_readable" in getattr(item, "fixturenames", ()) and not capabilities.read_only_data
-        )
+        writes = _writes(item, entry.writes, capabilities.read_only_data is not None)
         if writes:
             item.add_marker(WRITES_MARKER)
             if zd.read_only:
@@ -182,6 +181,20 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = selected
+
+
+#: A test of one operation (the schema contract's items) that only reads: ``[GET /path]``.
+_READ_OPERATION = re.compile(r"\[(GET|HEAD) /[^\]]*\]$")
+
+
+def _writes(item: pytest.Item, contract_writes: bool, data_named: bool) -> bool:
+    """Whether this test writes to the target."""
+    if "zd_readable" in getattr(item, "fixturenames", ()):
+        # It reads the data the capabilities file names, or tracks its own when none is named.
+        return not data_named
+    if _READ_OPERATION.search(item.name):
+        return False
+    return contract_writes
 
 
 @pytest.hookimpl(wrapper=True)
