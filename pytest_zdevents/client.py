@@ -32,8 +32,9 @@ class ReadOnlyViolation(Exception):
     """A test tried to write while the run is read-only (``--zd-read-only``)."""
 
 
-#: What a read-only run may send: the safe methods of RFC 9110 (schemathesis tries OPTIONS and TRACE).
-READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+#: What a read-only run may not send: the methods with which this API writes. (schemathesis also
+#: tries OPTIONS, TRACE and QUERY on every path; they write nothing.)
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 class RequestBudget:
@@ -74,7 +75,7 @@ class ZdClient:
     ``auth`` is an httpx auth (``httpx.BasicAuth``) or None; ``headers`` may carry a Bearer
     ``Authorization``. ``transport`` makes the transport (each client owns and closes its own;
     None means the network). ``secrets`` are masked in everything this client logs. A
-    ``read_only`` client refuses to send anything but GET and HEAD.
+    ``read_only`` client refuses to send :data:`WRITE_METHODS`.
     """
 
     def __init__(
@@ -112,7 +113,7 @@ class ZdClient:
     def request(self, method: str, url: str, *, retry: bool = True, **kwargs: Any) -> httpx.Response:
         """Send a request, waiting out 429s up to :data:`MAX_RETRIES` times (none when ``retry``
         is false: for contracts about the 429 itself)."""
-        if self.read_only and method.upper() not in READ_METHODS:
+        if self.read_only and method.upper() in WRITE_METHODS:
             raise ReadOnlyViolation(
                 f"This run is read-only (--zd-read-only), so {method} {url} was not sent. A contract "
                 "that writes must say writes: true in contracts/catalogue.yaml, which skips it here."
