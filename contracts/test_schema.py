@@ -45,9 +45,10 @@ schema.config.generation.update(
     with_security_parameters=False,
     database="none",
 )
-if session_config().url is not None:
+if session_config().url is not None or session_config().read_only:
     # The coverage phase sends hundreds of requests an operation whatever --zd-max-examples
-    # says; a real or rate-limited target gets the examples and the capped fuzzing only.
+    # says, and tries POST, PUT and DELETE on read operations; a real or rate-limited target,
+    # and a read-only run, get the examples and the capped fuzzing only.
     schema.config.phases.update(phases=["examples", "fuzzing"])
 
 
