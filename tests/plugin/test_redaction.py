@@ -1,0 +1,79 @@
+"""No secret in anything a run writes: the redaction rules, and a failing test that puts the
+target's credentials in its message, its locals, its output and its logs."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from pytest_zdevents.redaction import MASK, basic_credentials, redact
+
+TOKEN, OAUTH, EMAIL = "CANARY-token-5f3a", "CANARY-oauth-9b1c", "e@example.com"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a TOKEN b TOKEN", f"a {MASK} b {MASK}"),
+        ("{'Authorization': 'Basic Zm9vOmJhcg=='}", f"{{'Authorization': 'Basic {MASK}'}}"),
+        ("authorization: Bearer abc.def", f"authorization: Bearer {MASK}"),
+        ("-H 'Authorization: xyz'", f"-H 'Authorization: {MASK}'"),
+        ('"authorization"="Bearer q"', f'"authorization"="Bearer {MASK}"'),
+        ("Basic authentication and Bearer tokens", "Basic authentication and Bearer tokens"),
+    ],
+)
+def test_redact_masks_secrets_and_authorization_values(text: str, expected: str) -> None:
+    assert redact(text, ["TOKEN"]) == expected
+
+
+def test_a_secret_containing_another_is_masked_whole() -> None:
+    assert redact("abc abcdef", ["abc", "abcdef"]) == f"{MASK} {MASK}"
+
+
+LEAKY = f'''
+import logging
+
+import pytest
+
+
+@pytest.mark.contract("auth.basic_token.verified")
+def test_leaks(zd_target):
+    headers = {{"Authorization": f"Bearer {{zd_target.oauth_token}}"}}
+    token = zd_target.token
+    logging.getLogger("leaky").warning("sending %s with %s", headers, token)
+    print("credentials", token, zd_target.oauth_token, "{basic_credentials(EMAIL, TOKEN)}")
+    assert token == "something else", f"token {{token}} and {{headers}}"
+'''
+
+
+def test_no_output_of_a_failing_run_holds_a_secret(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_leaky=LEAKY)
+    result = pytester.runpytest_subprocess(
+        "-p",
+        "no:cacheprovider",
+        "--zd-url=http://127.0.0.1:9",
+        f"--zd-email={EMAIL}",
+        f"--zd-token={TOKEN}",
+        f"--zd-oauth-token={OAUTH}",
+        "--showlocals",
+        "-rA",
+        "-vv",
+        "--log-level=DEBUG",
+        "--zd-report=report.json",
+        "--zd-html=matrix.html",
+        "--junitxml=junit.xml",
+    )
+    assert result.ret == 1, "the test fails, so its report goes everywhere"
+    outputs = {
+        "stdout": result.stdout.str(),
+        "stderr": result.stderr.str(),
+        **{name: (pytester.path / name).read_text() for name in ("report.json", "matrix.html", "junit.xml")},
+    }
+    assert "test_leaks" in outputs["stdout"] and "sending" in outputs["junit.xml"], "the leaks were reported"
+    contracts = json.loads(outputs["report.json"])["contracts"]
+    failure = next(c for c in contracts if c["id"] == "auth.basic_token.verified")["reproduction"]
+    assert MASK in failure, "the failure text is in the report, masked"
+    for secret in (TOKEN, OAUTH, basic_credentials(EMAIL, TOKEN), "CANARY"):
+        leaked = [name for name, text in outputs.items() if secret in text]
+        assert not leaked, f"the secret {secret!r} appears in {leaked}"
