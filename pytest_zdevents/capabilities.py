@@ -114,11 +114,11 @@ def load_capabilities(path: Path | None) -> Capabilities:
         raise _problem(path, f"is not valid YAML ({exc}).") from None
     if not isinstance(raw, dict) or not isinstance(raw.get("capabilities"), dict):
         raise _problem(path, "must be a mapping with a 'capabilities' mapping of name: true/false.")
-    unknown = sorted(set(raw) - set(TOP_LEVEL))
+    unknown = sorted(str(key) for key in set(raw) - set(TOP_LEVEL))
     if unknown:
         raise _problem(path, f"unknown key {', '.join(unknown)}; the keys are {', '.join(TOP_LEVEL)}.")
     declared = raw["capabilities"]
-    unknown = sorted(set(declared) - set(CAPABILITIES))
+    unknown = sorted(str(key) for key in set(declared) - set(CAPABILITIES))
     if unknown:
         raise _problem(
             path, f"unknown capability {', '.join(unknown)}; the known ones are {', '.join(CAPABILITIES)}."

@@ -82,11 +82,13 @@ def load_deviations(path: Path | None) -> Deviations:
     for number, entry in enumerate(listed, 1):
         if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
             raise _problem(path, f"entry {number} has no 'id' (a contract ID or a node ID).")
-        unknown = sorted(set(entry) - set(FIELDS))
+        unknown = sorted(str(key) for key in set(entry) - set(FIELDS))
         if unknown:
             raise _problem(
                 path, f"entry {entry['id']} has unknown key {', '.join(unknown)}; keys: {', '.join(FIELDS)}."
             )
+        if any(not isinstance(entry.get(key), str | None) for key in ("reason", "link")):
+            raise _problem(path, f"entry {entry['id']}: reason and link must be text.")
         if not (entry.get("reason") or entry.get("link")):
             raise _problem(path, f"entry {entry['id']} needs a reason or a link saying why it fails.")
         entries.append(Deviation(entry["id"], entry.get("reason"), entry.get("link")))

@@ -251,18 +251,24 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    """On an xdist worker, hand the clean-up report to the controller, which prints it."""
+    """On an xdist worker, hand the clean-up report and the deviations its collection matched to
+    the controller, which reports them."""
     workeroutput = getattr(session.config, "workeroutput", None)
     if workeroutput is not None:
         workeroutput["zdevents_cleanup"] = session.config.stash.get(cleanup_report_key, [])
+        workeroutput["zdevents_matched"] = sorted(session.config.stash[deviations_key].matched)
 
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_testnodedown(node: object, error: object) -> None:
-    """xdist: a worker finished; keep its clean-up report for the terminal summary."""
-    lines = getattr(node, "workeroutput", {}).get("zdevents_cleanup", [])
+    """xdist: a worker finished; keep what it hands over for the end of the run."""
+    output = getattr(node, "workeroutput", {})
     config = node.config  # type: ignore[attr-defined]
-    config.stash[cleanup_report_key] = [*config.stash.get(cleanup_report_key, []), *lines]
+    config.stash[cleanup_report_key] = [
+        *config.stash.get(cleanup_report_key, []),
+        *output.get("zdevents_cleanup", []),
+    ]
+    config.stash[deviations_key].matched.update(output.get("zdevents_matched", []))
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:

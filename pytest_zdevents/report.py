@@ -43,6 +43,9 @@ def _phase_outcome(report: pytest.TestReport) -> str | None:
     """The outcome one phase (setup, call, teardown) says, or None when it says nothing."""
     if hasattr(report, "wasxfail"):
         return "xfailed" if report.skipped else "xpassed"
+    if report.when == "call" and report.failed and str(report.longrepr).startswith("[XPASS(strict)]"):
+        # A strict expected failure that passed: pytest fails it; the contract itself passed.
+        return "xpassed"
     if report.when == "call":
         return report.outcome
     if report.failed:
@@ -141,17 +144,20 @@ class ConformanceReport:
     # --- the model -------------------------------------------------------------------------
 
     def deviation_problems(self) -> list[str]:
-        """Deviations that match no test of this run, or whose tests all pass now."""
+        """Deviations that match no collected test, or whose tests all pass now."""
         problems = []
         by_entry: dict[str, list[TestResult]] = defaultdict(list)
         for result in self.tests.values():
             if result.deviation:
                 by_entry[result.deviation].append(result)
         file = self.deviations.file
+        unmatched = {entry.id for entry in self.deviations.unmatched()}
         for entry in self.deviations.entries:
             ran = [r for r in by_entry.get(entry.id, []) if r.outcome not in ("skipped", "not run")]
-            if entry.id not in by_entry:
-                problems.append(f"{entry.id} in {file} matches no test of this run; remove it or fix its ID.")
+            if entry.id in unmatched:
+                problems.append(
+                    f"{entry.id} in {file} matches no test of the suite; remove it or fix its ID."
+                )
             elif ran and all(r.outcome in ("xpassed", "passed") for r in ran):
                 problems.append(f"{entry.id} in {file} passes now; remove it from the file.")
         return problems
