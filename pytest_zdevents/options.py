@@ -196,7 +196,8 @@ class ZdConfig:
         lines = []
         for option in OPTIONS:
             value = self.shown(option.name)
-            if value in (None, (), False):
+            # Unset: None, no items, or a flag not given (``is``: 0.0 == False).
+            if value is None or value == () or value is False:
                 continue
             if option.multiple:
                 value = ",".join(value)

@@ -6,10 +6,12 @@ import re
 
 from suite import catalogue, entries, marked_tests, quirk_map
 
+from pytest_zdevents.capabilities import CAPABILITIES
+from pytest_zdevents.catalogue import load_catalogue
 from pytest_zdevents.emulator.switches import QUIRKS
 
 ID = re.compile(r"[a-z_]+(\.[a-z0-9_]+){2,}")
-FIELDS = {"id", "must", "source", "file", "quirks", "optional"}
+FIELDS = {"id", "must", "source", "file", "quirks", "requires", "writes"}
 SOURCE = re.compile(r"\bS\d+\b|seed 00[0-2]|reference|openapi\.yaml")
 
 
@@ -56,3 +58,13 @@ def test_every_quirk_is_caught_or_explained() -> None:
 
 def test_every_contract_is_proven_by_a_quirk() -> None:
     assert all(entry["quirks"] for entry in catalogue()["contracts"])
+
+
+def test_requires_names_known_capabilities_and_writes_is_a_boolean() -> None:
+    for entry in catalogue()["contracts"]:
+        assert set(entry["requires"]) <= set(CAPABILITIES), f"{entry['id']}: requires {entry['requires']}"
+        assert isinstance(entry["writes"], bool), f"{entry['id']}: writes must be true or false"
+
+
+def test_the_plugin_reads_the_same_catalogue() -> None:
+    assert list(load_catalogue()) == list(entries())

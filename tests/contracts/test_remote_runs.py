@@ -52,4 +52,4 @@ def test_a_quirky_server_fails_naming_the_contract(pytester: pytest.Pytester) ->
     result = run_against(pytester, emulator)
     assert result.ret == 1
     for contract in quirk_map()[quirk]:
-        result.stdout.fnmatch_lines([f"FAILED contract {contract}"])
+        result.stdout.fnmatch_lines([f"FAILED contract {contract}: *"])

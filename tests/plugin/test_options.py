@@ -39,7 +39,16 @@ NAMES: dict[str, tuple[str, str, str]] = {
         "ZDEVENTS_EMULATOR_VARIATIONS",
     ),
     "emulator_lag": ("--zd-emulator-lag", "zd_emulator_lag", "ZDEVENTS_EMULATOR_LAG"),
+    "capabilities": ("--zd-capabilities", "zd_capabilities", "ZDEVENTS_CAPABILITIES"),
+    "deviations": ("--zd-deviations", "zd_deviations", "ZDEVENTS_DEVIATIONS"),
+    "strict": ("--zd-strict", "zd_strict", "ZDEVENTS_STRICT"),
+    "report": ("--zd-report", "zd_report", "ZDEVENTS_REPORT"),
+    "html": ("--zd-html", "zd_html", "ZDEVENTS_HTML"),
+    "read_only": ("--zd-read-only", "zd_read_only", "ZDEVENTS_READ_ONLY"),
+    "seed": ("--zd-seed", "zd_seed", "ZDEVENTS_SEED"),
 }
+#: Flags that take no value on the command line.
+BOOLEANS = {"strict", "read_only"}
 
 DEFAULTS: dict[str, Any] = {
     "url": None,
@@ -56,6 +65,13 @@ DEFAULTS: dict[str, Any] = {
     "emulator_quirk": [],
     "emulator_variation": [],
     "emulator_lag": 0.0,
+    "capabilities": None,
+    "deviations": None,
+    "strict": False,
+    "report": None,
+    "html": None,
+    "read_only": False,
+    "seed": None,
 }
 
 # name: (text given, effective value as JSON gives it back)
@@ -74,6 +90,13 @@ VALUES: dict[str, tuple[str, Any]] = {
     "emulator_quirk": ("page_skips_item", ["page_skips_item"]),
     "emulator_variation": ("oldest_first", ["oldest_first"]),
     "emulator_lag": ("0.25", 0.25),
+    "capabilities": ("caps.yaml", "caps.yaml"),
+    "deviations": ("devs.yaml", "devs.yaml"),
+    "strict": ("true", True),
+    "report": ("out/report.json", "out/report.json"),
+    "html": ("out/matrix.html", "out/matrix.html"),
+    "read_only": ("yes", True),
+    "seed": ("5", 5),
 }
 
 # A test that writes the effective settings next to itself. It carries a contract ID so that
@@ -91,6 +114,9 @@ def test_dump(zd_config):
 def dumped(pytester: pytest.Pytester, *args: str) -> dict[str, list[Any]]:
     """Run the dump test with ``args``; the effective settings as ``{name: [value, source]}``."""
     pytester.makepyfile(test_inner_dump=DUMP)
+    # The files VALUES names, so that --zd-capabilities and --zd-deviations find them.
+    (pytester.path / "caps.yaml").write_text("capabilities: {oauth: true}\n")
+    (pytester.path / "devs.yaml").write_text("deviations: []\n")
     result = pytester.runpytest_inprocess(*args)
     result.assert_outcomes(passed=1)
     return json.loads((pytester.path / "settings.json").read_text())
@@ -124,7 +150,7 @@ def test_every_option_is_settable_three_ways(
     text, expected = VALUES[name]
     args: list[str] = []
     if where == "flag":
-        args = [flag, text]
+        args = [flag] if name in BOOLEANS else [flag, text]
     elif where == "ini":
         pytester.makeini(f"[pytest]\n{ini} = {text}\n")
     else:
