@@ -1,4 +1,5 @@
-"""The README's worked example is a real test that passes with the plugin installed."""
+"""The docs match the code: the README's worked example passes, the example files load, and every
+option the docs name exists."""
 
 from __future__ import annotations
 
@@ -6,6 +7,11 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
+
+from pytest_zdevents.capabilities import load_capabilities
+from pytest_zdevents.deviations import load_deviations
+from pytest_zdevents.options import OPTIONS
 
 pytest_plugins = ["pytester"]
 
@@ -18,3 +24,30 @@ def test_the_worked_example_passes(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_readme_example=example)
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=1)
+
+
+ROOT = README.parents[0]
+
+
+def test_the_example_files_load() -> None:
+    capabilities = load_capabilities(ROOT / "docs/examples/capabilities.yaml")
+    assert capabilities.declared and capabilities.read_only_data, "the example declares and names data"
+    assert load_deviations(ROOT / "docs/examples/deviations.yaml").entries
+    workflow = yaml.safe_load((ROOT / "docs/examples/conformance.yml").read_text())
+    run = workflow["jobs"]["conformance"]["steps"][4]["run"]
+    assert run.split()[0] == "zdevents-conformance"
+    assert set(re.findall(r"--zd-[a-z-]+", run)) <= FLAGS, "the workflow uses only real options"
+
+
+FLAGS = {option.flag for option in OPTIONS}
+
+
+@pytest.mark.parametrize("doc", ["README.md", "docs/suite.md", "docs/emulator.md"])
+def test_the_docs_name_only_real_options(doc: str) -> None:
+    named = set(re.findall(r"--zd-[a-z][a-z-]*[a-z]", (ROOT / doc).read_text()))
+    assert named <= FLAGS, f"{doc} names options that do not exist: {sorted(named - FLAGS)}"
+
+
+def test_the_options_table_lists_every_option() -> None:
+    rows = set(re.findall(r"^\| `(--zd-[a-z-]+)` \|", (ROOT / "docs/suite.md").read_text(), re.M))
+    assert rows == FLAGS, f"docs/suite.md's table and the options differ: {sorted(rows ^ FLAGS)}"
