@@ -84,7 +84,8 @@ class TestResult:
             self.failure = f"{self.failure}\n{text}" if self.failure else text
 
 
-@dataclass
+# eq=False: pluggy keeps plugins in sets, so the object must stay hashable.
+@dataclass(eq=False)
 class ConformanceReport:
     """Collects the run's results and writes them out at the end."""
 

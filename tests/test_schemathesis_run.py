@@ -74,5 +74,5 @@ def test_contract_suite_passes_against_the_embedded_emulator() -> None:
         timeout=600,
     )
     assert result.returncode == 0, result.stdout[-5000:]
-    assert " passed" in result.stdout
-    assert "failed" not in result.stdout
+    last = result.stdout.strip().splitlines()[-1]
+    assert " passed" in last and "failed" not in last and "error" not in last, last

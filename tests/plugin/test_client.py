@@ -12,16 +12,16 @@ import httpx
 import pytest
 
 from pytest_zdevents.client import (
-    MASK,
     MAX_RETRIES,
     MAX_WAIT,
     BudgetExhausted,
+    ReadOnlyViolation,
     RequestBudget,
     ZdClient,
-    redact,
     retry_after,
 )
 from pytest_zdevents.reads import read_page
+from pytest_zdevents.redaction import MASK
 
 BASE = "https://zd.example.invalid"
 EMAIL = "agent@example.com"
@@ -204,11 +204,29 @@ def test_budget_is_shared_by_clients() -> None:
             two.get("/d")
 
 
-def test_redact() -> None:
-    assert redact("a TOKEN b TOKEN c", ["TOKEN"]) == f"a {MASK} b {MASK} c"
-    assert redact("x=one&y=two", ["one", None, "", "two"]) == f"x={MASK}&y={MASK}"
-    assert redact("nothing secret", []) == "nothing secret"
-    assert redact("nothing secret", [None, ""]) == "nothing secret"
+@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE", "post"])
+def test_a_read_only_client_refuses_writes_before_sending(method: str) -> None:
+    sent: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request.method)
+        return httpx.Response(200, json={})
+
+    client = ZdClient(
+        "http://t.invalid",
+        budget=RequestBudget(10),
+        read_only=True,
+        transport=lambda: httpx.MockTransport(handler),
+    )
+    with pytest.raises(ReadOnlyViolation, match=r"--zd-read-only"):
+        client.request(method, "/api/v2/user_profiles/events", json={})
+    with client.with_credentials() as other, pytest.raises(ReadOnlyViolation):
+        other.post("/x")
+    assert sent == [], f"nothing may be sent; sent {sent}"
+    assert client.budget.used == 0, "a refused write spends no budget"
+    client.get("/a")
+    client.close()
+    assert sent == ["GET"], "reads still go out"
 
 
 def basic(user: str, password: str) -> str:

@@ -27,6 +27,11 @@ def test_redact_masks_secrets_and_authorization_values(text: str, expected: str)
     assert redact(text, ["TOKEN"]) == expected
 
 
+def test_empty_and_missing_secrets_mask_nothing() -> None:
+    assert redact("x=one&y=two", ["one", None, "", "two"]) == f"x={MASK}&y={MASK}"
+    assert redact("nothing secret", [None, ""]) == "nothing secret"
+
+
 def test_a_secret_containing_another_is_masked_whole() -> None:
     assert redact("abc abcdef", ["abc", "abcdef"]) == f"{MASK} {MASK}"
 
