@@ -287,9 +287,12 @@ def test_a_listed_failure_is_expected_and_stale_entries_warn(pytester: pytest.Py
 
 
 def test_strict_fails_the_run_on_an_entry_that_matches_nothing(pytester: pytest.Pytester) -> None:
+    """Under xdist, whose controller collects nothing: the workers hand over what they matched."""
     result, path, report = run_suite(
         pytester,
         [END_TIME, NO_SUCH],
+        "-n",
+        "2",
         "--zd-strict",
         "--zd-emulator-quirk",
         "end_time_exclusive",

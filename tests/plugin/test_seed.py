@@ -47,13 +47,16 @@ def test_the_same_seed_replays_the_same_examples(pytester: pytest.Pytester) -> N
     result.stdout.fnmatch_lines(["*seed: 7 (replay with --zd-seed 7)*"])
 
 
-def test_a_run_without_a_seed_prints_the_one_it_chose(pytester: pytest.Pytester) -> None:
+def test_xdist_workers_use_the_controllers_seed(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_draws=DRAWS)
-    first, result = draws(pytester)
+    alone, _ = draws(pytester, "--zd-seed=7")
+    distributed, _ = draws(pytester, "--zd-seed=7", "-n", "2")
+    assert distributed == alone, "a worker must draw what a single process draws with the same seed"
+    chosen, result = draws(pytester, "-n", "2")
     line = next(line for line in result.outlines if "replay with --zd-seed" in line)
     seed = line.split("--zd-seed ")[1].rstrip(")")
     replayed, _ = draws(pytester, f"--zd-seed={seed}")
-    assert replayed == first, f"the printed seed {seed} must replay the run"
+    assert replayed == chosen, "the seed the controller chose and printed is the one workers used"
 
 
 def test_a_failing_contract_names_its_seed(pytester: pytest.Pytester) -> None:
