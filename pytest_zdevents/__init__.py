@@ -1,7 +1,8 @@
 """pytest-zdevents: the conformance kit for the Zendesk Events API.
 
 The package holds the OpenAPI contract (``openapi.yaml``), a stateful emulator of the API
-(:mod:`pytest_zdevents.emulator`) and, later, the pytest plugin that runs the conformance suite.
+(:mod:`pytest_zdevents.emulator`), the pytest plugin (:mod:`pytest_zdevents.plugin`) and the
+conformance suite it runs (``contracts/``, run by ``zdevents-conformance``).
 """
 
 from __future__ import annotations

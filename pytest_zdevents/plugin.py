@@ -121,12 +121,10 @@ def pytest_configure_node(node: object) -> None:
 def pytest_report_header(config: pytest.Config) -> list[str]:
     zd = config.stash[zd_config_key]
     target = zd.url or "the embedded emulator (in-process)"
-    seed = config.stash[seed_key]
-    lines = [
-        f"zdevents: target {target}",
-        *zd.header_lines(),
-        f"  seed: {seed} (replay with --zd-seed {seed})",
-    ]
+    lines = [f"zdevents: target {target}", *zd.header_lines()]
+    if zd.seed is None:
+        seed = config.stash[seed_key]
+        lines.append(f"  seed: {seed} (chosen for this run; replay with --zd-seed {seed})")
     unknown = unknown_environment()
     if unknown:
         lines.append(

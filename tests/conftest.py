@@ -5,6 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
+# Imported up front, never inside a test: httpx imports httpcore lazily and maps its exceptions by
+# class, and pytester unloads modules first imported during a test, so a later re-import would
+# leave httpx raising raw httpcore errors.
+import httpcore  # noqa: F401
 import httpx
 import pytest
 from helpers import TRACK, FakeClock, track_body
