@@ -15,7 +15,8 @@ from typing import Any
 
 import httpx
 import pytest
-import yaml
+
+from .optionfile import OptionFile
 
 #: How a server says it does not have an operation at all.
 UNSUPPORTED = frozenset({404, 405, 501})
@@ -97,47 +98,39 @@ class Capabilities:
         )
 
 
-def _problem(path: Path, text: str) -> pytest.UsageError:
-    return pytest.UsageError(f"--zd-capabilities {path}: {text} See 'Declaring capabilities' in the README.")
-
-
 def load_capabilities(path: Path | None) -> Capabilities:
     """Read a capabilities file; without one, nothing is declared. Raises ``pytest.UsageError``
     saying what to fix when the file is missing or malformed."""
     if path is None:
         return Capabilities()
-    try:
-        raw: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise _problem(path, f"cannot be read ({exc.strerror}).") from None
-    except yaml.YAMLError as exc:
-        raise _problem(path, f"is not valid YAML ({exc}).") from None
+    file = OptionFile("--zd-capabilities", path, "Declaring capabilities")
+    raw = file.load()
     if not isinstance(raw, dict) or not isinstance(raw.get("capabilities"), dict):
-        raise _problem(path, "must be a mapping with a 'capabilities' mapping of name: true/false.")
+        raise file.problem("must be a mapping with a 'capabilities' mapping of name: true/false.")
     unknown = sorted(str(key) for key in set(raw) - set(TOP_LEVEL))
     if unknown:
-        raise _problem(path, f"unknown key {', '.join(unknown)}; the keys are {', '.join(TOP_LEVEL)}.")
+        raise file.problem(f"unknown key {', '.join(unknown)}; the keys are {', '.join(TOP_LEVEL)}.")
     declared = raw["capabilities"]
     unknown = sorted(str(key) for key in set(declared) - set(CAPABILITIES))
     if unknown:
-        raise _problem(
-            path, f"unknown capability {', '.join(unknown)}; the known ones are {', '.join(CAPABILITIES)}."
+        raise file.problem(
+            f"unknown capability {', '.join(unknown)}; the known ones are {', '.join(CAPABILITIES)}."
         )
     not_bool = sorted(name for name, value in declared.items() if not isinstance(value, bool))
     if not_bool:
-        raise _problem(path, f"{', '.join(not_bool)} must be true or false.")
+        raise file.problem(f"{', '.join(not_bool)} must be true or false.")
     implementation = raw.get("implementation") or {}
     if not isinstance(implementation, dict):
-        raise _problem(path, "'implementation' must be a mapping such as {name: ..., version: ...}.")
+        raise file.problem("'implementation' must be a mapping such as {name: ..., version: ...}.")
     return Capabilities(
         declared=dict(declared),
         file=str(path),
         implementation={str(key): str(value) for key, value in implementation.items()},
-        read_only_data=_read_only_data(path, raw.get("read_only_data")),
+        read_only_data=_read_only_data(file, raw.get("read_only_data")),
     )
 
 
-def _read_only_data(path: Path, raw: Any) -> ReadOnlyData | None:
+def _read_only_data(file: OptionFile, raw: Any) -> ReadOnlyData | None:
     if raw is None:
         return None
     identifier = raw.get("identifier") if isinstance(raw, dict) else None
@@ -149,8 +142,7 @@ def _read_only_data(path: Path, raw: Any) -> ReadOnlyData | None:
         and isinstance(identifier.get("type"), str)
         and isinstance(identifier.get("value"), str)
     ):
-        raise _problem(
-            path,
+        raise file.problem(
             "'read_only_data' must be {profile_source: ..., profile_type: ..., identifier: {type: ..., "
             "value: ...}}, naming a profile that has at least two events.",
         )

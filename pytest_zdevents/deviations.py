@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pytest
-import yaml
+
+from .optionfile import OptionFile
 
 FIELDS = ("id", "reason", "link")
 
@@ -60,40 +60,32 @@ class Deviations:
         return next((entry for entry in self.entries if entry.id == contract), None)
 
 
-def _problem(path: Path, text: str) -> pytest.UsageError:
-    return pytest.UsageError(f"--zd-deviations {path}: {text} See 'Known deviations' in the README.")
-
-
 def load_deviations(path: Path | None) -> Deviations:
     """Read a deviations file; none means no entries. Raises ``pytest.UsageError`` saying what to
     fix when the file is missing or malformed."""
     if path is None:
         return Deviations()
-    try:
-        raw: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise _problem(path, f"cannot be read ({exc.strerror}).") from None
-    except yaml.YAMLError as exc:
-        raise _problem(path, f"is not valid YAML ({exc}).") from None
+    file = OptionFile("--zd-deviations", path, "Known deviations")
+    raw = file.load()
     listed = raw.get("deviations") if isinstance(raw, dict) else None
     if not isinstance(listed, list):
-        raise _problem(path, "must be a mapping with a 'deviations' list of {id, reason, link} entries.")
+        raise file.problem("must be a mapping with a 'deviations' list of {id, reason, link} entries.")
     entries = []
     for number, entry in enumerate(listed, 1):
         if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
-            raise _problem(path, f"entry {number} has no 'id' (a contract ID or a node ID).")
+            raise file.problem(f"entry {number} has no 'id' (a contract ID or a node ID).")
         unknown = sorted(str(key) for key in set(entry) - set(FIELDS))
         if unknown:
-            raise _problem(
-                path, f"entry {entry['id']} has unknown key {', '.join(unknown)}; keys: {', '.join(FIELDS)}."
+            raise file.problem(
+                f"entry {entry['id']} has unknown key {', '.join(unknown)}; keys: {', '.join(FIELDS)}."
             )
         if any(not isinstance(entry.get(key), str | None) for key in ("reason", "link")):
-            raise _problem(path, f"entry {entry['id']}: reason and link must be text.")
+            raise file.problem(f"entry {entry['id']}: reason and link must be text.")
         if not (entry.get("reason") or entry.get("link")):
-            raise _problem(path, f"entry {entry['id']} needs a reason or a link saying why it fails.")
+            raise file.problem(f"entry {entry['id']} needs a reason or a link saying why it fails.")
         entries.append(Deviation(entry["id"], entry.get("reason"), entry.get("link")))
     ids = [entry.id for entry in entries]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
-        raise _problem(path, f"{', '.join(duplicates)} listed more than once.")
+        raise file.problem(f"{', '.join(duplicates)} listed more than once.")
     return Deviations(entries, str(path))

@@ -19,6 +19,7 @@ from .emulator.seeding import export_state
 from .eventually import eventually
 from .isolation import EVENT_SOURCES, EVENT_TYPES, Created, Namespace, identifier_query
 from .options import ZdConfig
+from .reads import IDENTIFIER_EVENTS_PATH
 from .target import Target, open_target
 
 TRACK_PATH = "/api/v2/user_profiles/events"
@@ -196,7 +197,7 @@ def zd_readable(
     query = identifier_query(identifier)
 
     def visible() -> None:
-        response = zd_client.get(TRACK_PATH, params={"identifier": query})
+        response = zd_client.get(IDENTIFIER_EVENTS_PATH, params={"identifier": query})
         assert response.status_code == 200 and len(response.json().get("events", [])) >= READABLE_EVENTS
 
     zd_eventually(visible)

@@ -22,6 +22,7 @@ from .fixtures import (  # noqa: F401 - imported so that pytest finds the fixtur
     _zd_served_emulator,
     budget_key,
     cleanup_report_key,
+    session_capabilities,
     zd_client,
     zd_config,
     zd_config_key,
@@ -146,7 +147,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """Mark what writes, skip what the run rules out (capabilities, --zd-read-only), mark known
     deviations as expected failures, and keep only the contracts --zd-contract selects."""
     zd = config.stash[zd_config_key]
-    capabilities = _session["capabilities"]
+    capabilities = session_capabilities()
     deviations = config.stash[deviations_key]
     catalogue = load_catalogue()
     for item in items:

@@ -128,11 +128,12 @@ class ConformanceReport:
             return
         write = terminalreporter.write_line
         terminalreporter.section("zdevents conformance summary")
-        rows = self.by_area()
+        contracts = self.contracts()
+        rows = by_area(contracts)
         write(f"{'area':14}" + "".join(f"{name:>9}" for name in OUTCOMES))
         for row in rows:
             write(f"{row['area']:14}" + "".join(f"{row[name]:>9}" for name in OUTCOMES))
-        for contract in self.contracts():
+        for contract in contracts:
             if contract["outcome"] in ("failed", "error"):
                 write(f"FAILED contract {contract['id']}: {contract['must']}")
         for problem in self.problems:
@@ -215,17 +216,6 @@ class ConformanceReport:
             lines += ["", f"{test.nodeid}:", test.failure or ""]
         return "\n".join(lines)
 
-    def by_area(self) -> list[dict[str, Any]]:
-        counts: dict[str, dict[str, Any]] = {}
-        for area in areas():
-            counts[area] = {"area": area, **dict.fromkeys(OUTCOMES, 0)}
-        for contract in self.contracts():
-            row = counts.setdefault(
-                contract["area"], {"area": contract["area"], **dict.fromkeys(OUTCOMES, 0)}
-            )
-            row[contract["outcome"]] += 1
-        return list(counts.values())
-
     def as_dict(self, exit_status: int) -> dict[str, Any]:
         """The JSON report; :func:`pytest_zdevents.html.render` draws the HTML matrix from it."""
         finished = datetime.datetime.now(datetime.UTC)
@@ -249,10 +239,19 @@ class ConformanceReport:
             "duration": round((finished - self.started).total_seconds(), 3),
             "exit_status": exit_status,
             "totals": totals,
-            "areas": self.by_area(),
+            "areas": by_area(contracts),
             "deviation_problems": self.problems,
             "contracts": contracts,
         }
+
+
+def by_area(contracts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each area's count of contracts per outcome, areas in catalogue order."""
+    counts = {area: {"area": area, **dict.fromkeys(OUTCOMES, 0)} for area in areas()}
+    for contract in contracts:
+        row = counts.setdefault(contract["area"], {"area": contract["area"], **dict.fromkeys(OUTCOMES, 0)})
+        row[contract["outcome"]] += 1
+    return list(counts.values())
 
 
 def target_summary(config: ZdConfig) -> dict[str, Any]:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 TRACK = "/api/v2/user_profiles/events"
 
@@ -98,3 +101,21 @@ def get_profile(client: httpx.Client, profile_id: str) -> dict[str, Any]:
     response = client.get(f"/api/v2/user_profiles/{profile_id}")
     assert response.status_code == 200, response.text
     return response.json()["profile"]
+
+
+def write_file(directory: Path, name: str, text: str) -> Path:
+    path = directory / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def option_file_error(load: Callable[[Path], Any], path: Path, flag: str) -> str:
+    """The message of the UsageError ``load(path)`` raises; fails when it raises none, or when
+    the message does not start by naming the option and the file."""
+    with pytest.raises(pytest.UsageError) as raised:
+        load(path)
+    message = str(raised.value)
+    assert message.startswith(f"{flag} {path}: "), (
+        f"An error in the file must start by naming the option and the file {path}; got: {message}"
+    )
+    return message

@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
+from helpers import option_file_error, write_file
 
 from pytest_zdevents.capabilities import (
     CAPABILITIES,
@@ -36,20 +37,11 @@ read_only_data:
 
 
 def write(tmp_path: Path, text: str, name: str = "capabilities.yaml") -> Path:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
+    return write_file(tmp_path, name, text)
 
 
 def usage_error(path: Path) -> str:
-    """The message of the UsageError loading ``path`` raises; fails when it raises none."""
-    with pytest.raises(pytest.UsageError) as raised:
-        load_capabilities(path)
-    message = str(raised.value)
-    assert message.startswith(f"--zd-capabilities {path}: "), (
-        f"A capabilities error must start by naming the option and the file {path}; got: {message}"
-    )
-    return message
+    return option_file_error(load_capabilities, path, "--zd-capabilities")
 
 
 # --- load_capabilities -------------------------------------------------------------------------

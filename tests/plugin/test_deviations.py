@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import option_file_error, write_file
 
 from pytest_zdevents.deviations import FIELDS, Deviation, load_deviations
 
@@ -26,20 +27,11 @@ deviations:
 
 
 def write(tmp_path: Path, text: str, name: str = "deviations.yaml") -> Path:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
+    return write_file(tmp_path, name, text)
 
 
 def usage_error(path: Path) -> str:
-    """The message of the UsageError loading ``path`` raises; fails when it raises none."""
-    with pytest.raises(pytest.UsageError) as raised:
-        load_deviations(path)
-    message = str(raised.value)
-    assert message.startswith(f"--zd-deviations {path}: "), (
-        f"A deviations error must start by naming the option and the file {path}; got: {message}"
-    )
-    return message
+    return option_file_error(load_deviations, path, "--zd-deviations")
 
 
 # --- load_deviations ---------------------------------------------------------------------------
