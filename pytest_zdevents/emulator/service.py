@@ -143,7 +143,7 @@ class EventsService:
 
         ``url`` is the request's Starlette URL, from which the ``next`` link is built.
         """
-        query, page_size = self._event_query(params)
+        query, page_size = self._event_query(_without_empty_options(params))
         # The page_skips_item quirk drops the first event of every page after the first.
         skip = int(query["after"] is not None and self._quirk("page_skips_item"))
         with self.lock:
@@ -536,6 +536,20 @@ class EventsService:
         if self._quirk("received_at_missing"):
             del body["received_at"]
         return body
+
+
+def _without_empty_options(params: Mapping[str, str]) -> dict[str, str]:
+    """The query parameters without the ``filter[...]`` and ``page[...]`` ones that are empty.
+
+    Zendesk's generated code samples send every optional parameter, empty when unused
+    (``filter[end_time]=&filter[source]=&...&page[size]=``): an empty one is read as not sent.
+    A repeated parameter counts by its last value, as everywhere else.
+    """
+    return {
+        name: value
+        for name, value in params.items()
+        if value or not (name.startswith(("filter[", "page[")) and name.endswith("]"))
+    }
 
 
 def _standard(identifiers: Iterable[Identifier]) -> list[Identifier]:

@@ -212,3 +212,76 @@ def test_head_is_get_without_the_body(client: httpx.Client, timeline: dict[str, 
     assert head.content == b""
     assert head.headers["content-length"] == get.headers["content-length"]
     assert head.headers["content-type"] == get.headers["content-type"]
+
+
+#: Zendesk's generated code samples for E1-E3 send every optional parameter, empty (S1).
+DOCS_SAMPLE_QUERY = "filter[end_time]=&filter[source]=&filter[start_time]=&filter[type]=&page[size]="
+EMPTY_OPTIONS = [
+    "filter[end_time]",
+    "filter[source]",
+    "filter[start_time]",
+    "filter[type]",
+    "page[size]",
+    "page[after]",
+]
+
+
+def scoped_urls(timeline: dict[str, Any]) -> list[str]:
+    """E1, E2 and E3 for Jane's events, each ending in a query to which more can be appended."""
+    return [
+        f"/api/v2/users/{timeline['user_id']}/events?",
+        f"{EVENTS_BY_IDENTIFIER}?identifier={quote(JANE, safe='')}&",
+        f"/api/v2/user_profiles/{timeline['profile_id']}/events?",
+    ]
+
+
+def test_docs_sample_query_with_every_option_empty(client: httpx.Client, timeline: dict[str, Any]) -> None:
+    """Emulator choice: an empty filter[...] or page[...] parameter is read as not sent, so the
+    docs' own sample, which sends every optional parameter empty, reads every event."""
+    for url in scoped_urls(timeline):
+        unfiltered = client.get(url).json()
+        response = client.get(url + DOCS_SAMPLE_QUERY)
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert len(body["events"]) == 5
+        assert body == unfiltered
+
+
+@pytest.mark.parametrize("name", EMPTY_OPTIONS)
+def test_each_empty_option_alone_is_not_sent(
+    client: httpx.Client, timeline: dict[str, Any], name: str
+) -> None:
+    for url in scoped_urls(timeline):
+        response = client.get(f"{url}{name}=")
+        assert response.status_code == 200, response.text
+        assert [e["type"] for e in response.json()["events"]] == ["e", "d", "c", "b", "a"]
+
+
+def test_empty_options_beside_real_ones(client: httpx.Client, timeline: dict[str, Any]) -> None:
+    """Empty parameters leave the others working, and the next link, which keeps the request's
+    own query, leads to the rest of the events."""
+    url = scoped_urls(timeline)[1] + DOCS_SAMPLE_QUERY.replace("page[size]=", "page[size]=2")
+    body = client.get(url + "&filter[start_time]=2020-02-23").json()
+    assert [e["type"] for e in body["events"]] == ["e", "d"]
+    assert body["meta"]["has_more"] is True
+    seen = [e["type"] for e in body["events"]]
+    while body["meta"]["has_more"]:
+        body = client.get(body["links"][0]["next"]).json()
+        seen += [e["type"] for e in body["events"]]
+    assert seen == ["e", "d", "c", "b"]
+
+
+def test_a_filled_option_still_counts_after_an_empty_one(
+    client: httpx.Client, timeline: dict[str, Any]
+) -> None:
+    """The last value of a repeated parameter counts; an empty value only stands for absence."""
+    url = scoped_urls(timeline)[2]
+    response = client.get(url + "filter[start_time]=&filter[start_time]=not-a-date")
+    assert response.status_code == 400
+    assert error_code(response) == "StartTimestampNotValid"
+    response = client.get(url + "filter[type]=c&filter[source]=")
+    assert response.status_code == 400
+    assert error_code(response) == "TypeFilterRequiresSource"
+    response = client.get(url + "filter=")
+    assert response.status_code == 400
+    assert error_code(response) == "InvalidFilter"
