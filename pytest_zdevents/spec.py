@@ -1,7 +1,8 @@
 """Find and load the OpenAPI description of the Zendesk Events and Profiles APIs.
 
 The spec lives at the repository root as ``openapi.yaml``; the wheel ships a copy inside the
-package (:mod:`pytest_zdevents.bundled`).
+package (:mod:`pytest_zdevents.bundled`). :func:`load_view` gives either of its two views
+(:mod:`pytest_zdevents.spec_view`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 import yaml
 
 from .bundled import bundled
+from .spec_view import View, documented_view
 
 SPEC_FILENAME = "openapi.yaml"
 
@@ -31,3 +33,13 @@ def load_spec() -> dict[str, Any]:
     if not isinstance(spec, dict):
         raise ValueError(f"The OpenAPI spec at {path} is not a YAML mapping.")
     return spec
+
+
+@functools.cache
+def load_view(view: View) -> dict[str, Any]:
+    """The ``full`` view (the spec as written) or the ``documented`` one. Shared like :func:`load_spec`."""
+    if view == "full":
+        return load_spec()
+    if view == "documented":
+        return documented_view(load_spec())
+    raise ValueError(f"Unknown spec view {view!r}: choose full or documented.")

@@ -240,6 +240,8 @@ def test_every_error_response_is_json_with_an_envelope(x_id: str) -> None:
         content = answer.get("content", {})
         assert list(content) == ["application/json"], f"{x_id} {status}"
         schema = content["application/json"]["schema"]
+        if schema.get("$ref") == "#/components/schemas/UserRouteError":
+            schema = deref(schema)
         refs = [option.get("$ref") for option in schema.get("anyOf", [schema])]
         assert "#/components/schemas/ErrorEnvelope" in refs, f"{x_id} {status}"
 
@@ -734,10 +736,12 @@ def test_defined_by_values_and_descriptions() -> None:
         "/components/parameters/ProfileId/schema",
         "/components/parameters/IdentifierQuery/schema",
         "/components/parameters/IdentifierQueryForCreate/schema",
-        "/components/schemas/FilterTimestamp",
         "/components/schemas/IdentifierType",
         "/components/schemas/PropertyValue",
-        "/components/schemas/EventSource",
+        "/components/schemas/NotZendeskInAnyCase",
+        "/components/schemas/SourceName/allOf/0",
+        "/components/schemas/TypeName/allOf/0",
+        "/components/schemas/Event/properties/profile_id",
         "/components/schemas/PatchAttributes",
         "/components/schemas/EventList/properties/events",
         "/components/schemas/PageMeta/properties/after_cursor",
