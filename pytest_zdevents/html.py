@@ -2,9 +2,11 @@
 HTML page a vendor can publish: a header with the run's facts and verdict, the effective options,
 the declared capabilities and, per area, a matrix of contracts with their outcomes.
 
-The page has inline CSS only (no scripts, fonts, images or links to other resources) and is
+The page has inline CSS only (no scripts, fonts, images or other resources to load) and is
 well-formed XML, so tools can parse it as well as browsers. Every value from the report is
-escaped: reports carry server answers and failure text, which may hold markup.
+escaped: reports carry server answers and failure text, which may hold markup. The only anchors
+lead away from the page: each source a contract cites (``source_links``, see docs/sources.md) and
+a deviation's link, and only to http(s) addresses.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
+
+from .sources import citation_spans
 
 __all__ = ["render"]
 
@@ -161,12 +165,40 @@ def _badge(outcome: Any) -> str:
     return f'<span class="badge {css}">{_esc(OUTCOMES.get(key, key))}</span>'
 
 
+def _is_http(url: Any) -> bool:
+    return isinstance(url, str) and url.lower().startswith(("http://", "https://"))
+
+
 def _link(url: Any) -> str:
     """An anchor for http(s) URLs only: anything else (``javascript:`` and the like) is text."""
     text = str(url)
-    if text.lower().startswith(("http://", "https://")):
+    if _is_http(text):
         return f'<a href="{_esc(text)}">{_esc(text)}</a>'
     return f"<code>{_esc(text)}</code>"
+
+
+def _source(contract: Mapping[str, Any]) -> str:
+    """The contract's source text with each cited ID an anchor to the page the report links it
+    to; an ID the report has no http(s) address for stays text."""
+    text = str(contract.get("source") or "")
+    links = {
+        str(link.get("id")): link
+        for link in contract.get("source_links") or []
+        if isinstance(link, Mapping) and _is_http(link.get("url"))
+    }
+    parts, position = [], 0
+    for start, end, identifier in citation_spans(text):
+        link = links.get(identifier)
+        if link is None or start < position:
+            continue
+        title = f' title="{_esc(link.get("title"))}"' if link.get("title") else ""
+        parts += [
+            _esc(text[position:start]),
+            f'<a href="{_esc(link["url"])}"{title}>{_esc(text[start:end])}</a>',
+        ]
+        position = end
+    parts.append(_esc(text[position:]))
+    return "".join(parts)
 
 
 def _table(headers: Iterable[str], rows: Iterable[Iterable[str]], css: str = "") -> list[str]:
@@ -325,7 +357,7 @@ def _contract_rows(contract: Mapping[str, Any]) -> list[str]:
         f'<tr id="{_esc(identifier)}">'
         f"<td>{id_cell}</td>"
         f"<td>{_esc(contract.get('must'))}</td>"
-        f'<td class="source">{_esc(contract.get("source"))}</td>'
+        f'<td class="source">{_source(contract)}</td>'
         f"<td>{outcome_cell}</td>"
         f'<td class="num">{_esc(_seconds(contract.get("duration")))}</td>'
         "</tr>"

@@ -26,6 +26,7 @@ from .catalogue import Contract, areas, load_catalogue
 from .deviations import Deviations
 from .options import ZdConfig
 from .redaction import MASK
+from .sources import links
 from .spec import load_spec
 
 OUTCOMES = tuple(html.OUTCOMES)
@@ -187,6 +188,7 @@ class ConformanceReport:
             "area": contract.area,
             "must": contract.must,
             "source": contract.source,
+            "source_links": links(contract.source),
             "requires": list(contract.requires),
             "writes": contract.writes,
             "outcome": outcome,

@@ -1,5 +1,6 @@
 """The HTML conformance page: a self-contained document with the verdict, every contract with its
-MUST and outcome, linkable rows, and every value from the report escaped."""
+MUST and outcome, linkable rows, each cited source a link, and every value from the report
+escaped."""
 
 from __future__ import annotations
 
@@ -214,6 +215,37 @@ def test_deviation_link_is_an_anchor_only_for_http(page: str) -> None:
         "a non-http deviation link should not be an anchor"
     )
     assert "javascript:alert(2)" in page, "a non-http deviation link should still be shown as text"
+
+
+S1_URL = "https://developer.zendesk.com/api-reference/ticketing/users/events-api/events-api/"
+
+
+def test_cited_sources_are_links_and_everything_else_is_text() -> None:
+    report = sample_report()
+    contract = report["contracts"][0]
+    contract["source"] = "S1 (Get Events) 'inclusive' <b>bold</b>; seed 001 & S3; S99"
+    contract["source_links"] = [
+        {"id": "S1", "title": 'Events API "reference"', "kind": "Zendesk docs", "url": S1_URL + "?a=1&b=2"},
+        {"id": "seed 001", "title": "Seed", "kind": "Zendesk docs", "url": "javascript:alert(3)"},
+        {"id": "S3", "title": "Filtering events", "kind": "Zendesk docs", "url": None},
+    ]
+    page = render(report)
+    row = _rows_by_id(page)[contract["id"]]
+    (cell,) = [td for td in row.iter("td") if td.get("class") == "source"]
+    anchors = [(a.get("href"), a.text, a.get("title")) for a in cell.iter("a")]
+    assert anchors == [(S1_URL + "?a=1&b=2", "S1", 'Events API "reference"')], (
+        "only S1 has an http(s) address: it alone is an anchor, with its title; the address is escaped"
+    )
+    assert "".join(cell.itertext()) == contract["source"], "the cell reads as the source was written"
+    assert "<b>" not in page and "javascript:alert(3)" not in page, (
+        "markup in the source is text, and a non-http address is not rendered at all"
+    )
+
+
+def test_a_source_without_links_is_plain_text(page: str) -> None:
+    row = _rows_by_id(page)["filters.start_time.inclusive"]
+    (cell,) = [td for td in row.iter("td") if td.get("class") == "source"]
+    assert list(cell.iter("a")) == [] and cell.text == "docs/filters.md#filters.start_time.inclusive"
 
 
 def test_verdict_for_a_failing_run(page: str) -> None:

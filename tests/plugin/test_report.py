@@ -22,6 +22,10 @@ from pytest_zdevents.catalogue import contracts_dir, load_catalogue
 FAILING = "filters.end_time.inclusive"
 PASSING = "filters.source.matches"
 SEED = "4242"
+#: A contract the run deselects, whose source cites S1 and S8 (docs/sources.md).
+CITING = "ingestion.track_profile.accepted"
+S1_URL = "https://developer.zendesk.com/api-reference/ticketing/users/events-api/events-api/"
+S8_URL = "https://developer.zendesk.com/documentation/ticketing/events/tracking-events/"
 
 
 class Run:
@@ -87,6 +91,27 @@ def test_the_json_report_has_the_suite_target_options_and_each_contract(run: Run
     assert run.contract(PASSING)["reproduction"] is None
     assert run.contract("ingestion.track_profile.accepted")["outcome"] == "not run", "deselected"
     assert report["totals"]["failed"] == sum(c["outcome"] == "failed" for c in report["contracts"])
+
+
+def test_each_contract_links_the_sources_it_cites(run: Run) -> None:
+    entry = run.contract(CITING)
+    assert entry["source"] == load_catalogue()[CITING].source, "the source text stays as written"
+    assert entry["source_links"] == [
+        {"id": "S1", "title": "Events API reference", "kind": "Zendesk docs", "url": S1_URL},
+        {"id": "S8", "title": "Tracking events", "kind": "Zendesk docs", "url": S8_URL},
+    ]
+    failed = run.contract(FAILING)
+    assert [(link["id"], link["url"]) for link in failed["source_links"]] == [("seed 001", S1_URL)], (
+        "a seed links to its page too"
+    )
+
+
+def test_the_html_matrix_links_each_cited_source(run: Run) -> None:
+    rows = {row.get("id"): row for row in ElementTree.fromstring(run.html).iter("tr") if row.get("id")}
+    (cell,) = [td for td in rows[CITING].iter("td") if td.get("class") == "source"]
+    anchors = [(a.get("href"), a.text, a.get("title")) for a in cell.iter("a")]
+    assert anchors == [(S1_URL, "S1", "Events API reference"), (S8_URL, "S8", "Tracking events")]
+    assert "".join(cell.itertext()) == load_catalogue()[CITING].source, "the text reads as written"
 
 
 def test_a_failure_carries_its_reproduction(run: Run) -> None:
