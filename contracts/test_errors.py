@@ -93,8 +93,10 @@ def test_errors_come_in_an_errors_array(
     zd_created: Created,
     zd_track: Callable[..., Tracked],
 ) -> None:
-    """A 400 or 404 answer about a profile or its events (E2, E3, E6, P2, P3) MUST have the body
-    {"errors": [...]}, a non-empty array of objects each with a code and a title.
+    """On the routes under /api/v2/user_profiles (E2, E3, E6, P2, P3), a 400 or 404 answer about a
+    profile or its events MUST have the body {"errors": [...]}, a non-empty array of objects each
+    with a code and a title. Not on the routes under /api/v2/users/{user_id} (E1, E4, P1, P4):
+    Zendesk Support serves them, and the docs show its Support-style bodies there.
 
     Source: seed 001 (Events API reference), Get Events by Sunshine Profile and by Profile ID, 400
     and 404 examples {"errors": [{"code", "id", "title"}]}; S2 Profiles examples {"errors":
