@@ -25,6 +25,7 @@ class Contract:
 
     id: str
     must: str
+    #: Where the promise comes from: it cites the IDs of docs/sources.md (S1, seed 001, ...).
     source: str
     file: str
     quirks: tuple[str, ...]
