@@ -425,7 +425,6 @@ BAD_TIMESTAMPS = [
     "2020-1-1",
     "20200101",
     "2020-01-01T10:00Z",
-    "",
     " 2020-01-01",
     "\uff12\uff10\uff12\uff10-01-01",
 ]
@@ -491,7 +490,7 @@ def read_route(route: str, answer: dict[str, Any]) -> tuple[str, dict[str, str]]
 
 
 @pytest.mark.parametrize(
-    "size", ["0", "101", "-1", "abc", "1.5", "", "1e2", " 5", "\uff15", "99999999999999999999"]
+    "size", ["0", "101", "-1", "abc", "1.5", "1e2", " 5", "\uff15", "99999999999999999999"]
 )
 @pytest.mark.parametrize("route", ["events-by-identifier", "events-by-user", "events-by-profile"])
 def test_bad_page_size_is_400(
@@ -521,7 +520,6 @@ def b64(text: str) -> str:
     [
         "garbage",
         "!!!",
-        "",
         b64("zdc1:x:y"),
         b64("zdc1:1"),
         b64("zdc1:1:2:3"),
