@@ -1,4 +1,9 @@
-"""Identifiers the emulator mints: ULIDs for profiles and events, integers for users."""
+"""Identifiers the emulator mints: ULIDs for profiles and events, integers for users.
+
+The other_ids variation mints another legal form: 24 lowercase hex characters for profiles and
+events (the docs show the event id ``5c42123e98326c0001b0b25c`` beside ULIDs) and user ids of 14
+digits, as a real tenant's (``50184591324691``).
+"""
 
 from __future__ import annotations
 
@@ -12,12 +17,25 @@ class IdMaker:
 
     def __init__(self, seed: int | None = None) -> None:
         self._random = random.Random(seed)
+        # The hex ids' middle and counter, as a MongoDB ObjectId's: fixed per maker, and counting.
+        # From a generator of their own, so that they leave the sequence of the other ids alone.
+        hex_random = random.Random(None if seed is None else f"hex:{seed}")
+        self._hex_middle = hex_random.getrandbits(40)
+        self._hex_counter = hex_random.getrandbits(24)
 
     def ulid(self, now_ns: int) -> str:
         """A 26-character ULID (48-bit millisecond time, 80 random bits), as Zendesk's ids look."""
         value = (max(now_ns, 0) // 1_000_000 % 2**48) << 80 | self._random.getrandbits(80)
         return "".join(_CROCKFORD[(value >> shift) & 31] for shift in range(125, -1, -5))
 
-    def user_id(self) -> str:
-        """A Zendesk-like integer user id, as a string (S1 shows ``"user_id": "123456"``)."""
-        return str(self._random.randrange(10**11, 10**12))
+    def hex_id(self, now_ns: int) -> str:
+        """A 24-character lowercase hex id laid out as a MongoDB ObjectId: 32-bit seconds, 40 bits
+        fixed per maker, a 24-bit counter. Unique among the first 2**24 ids of any one second."""
+        self._hex_counter = (self._hex_counter + 1) % 2**24
+        seconds = max(now_ns, 0) // 1_000_000_000 % 2**32
+        return f"{seconds:08x}{self._hex_middle:010x}{self._hex_counter:06x}"
+
+    def user_id(self, digits: int = 12) -> str:
+        """A Zendesk-like integer user id of ``digits`` digits, as a string (S1 shows
+        ``"user_id": "123456"``)."""
+        return str(self._random.randrange(10 ** (digits - 1), 10**digits))

@@ -82,8 +82,20 @@ def parse_timestamp(text: str, *, allow_date: bool, ignore_offset: bool = False)
     return Timestamp(ns, date_only=False)
 
 
-def format_ns(ns: int) -> str:
-    """RFC 3339 UTC with microseconds, the form the emulator writes ``received_at`` in."""
+def with_nine_digits(text: str) -> str:
+    """The date-time ``text`` with exactly nine fractional digits and nothing else changed (its
+    offset stays), so it names the instant :func:`parse_timestamp` reads from ``text``: digits
+    past the ninth, which the parser drops, are dropped. Anything else is returned as it is."""
+    match = _PATTERN.fullmatch(text)
+    if match is None or match["hour"] is None:
+        return text
+    fraction = (match["fraction"] or "")[:9].ljust(9, "0")
+    return f"{text[: match.end('second')]}.{fraction}{text[match.start('offset') :]}"
+
+
+def format_ns(ns: int, digits: int = 6) -> str:
+    """RFC 3339 UTC with ``digits`` fractional digits (6, microseconds, or 9, nanoseconds): the
+    form the emulator writes ``received_at`` and profile times in."""
     days, rest = divmod(ns, NS_PER_DAY)
     # civil_from_days, the inverse of _days_from_civil.
     z = days + 719_468
@@ -98,4 +110,5 @@ def format_ns(ns: int) -> str:
     seconds, fraction = divmod(rest, NS_PER_SECOND)
     hour, seconds = divmod(seconds, 3600)
     minute, second = divmod(seconds, 60)
-    return f"{year:04d}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}:{second:02d}.{fraction // 1000:06d}Z"
+    shown = f"{fraction // 10 ** (9 - digits):0{digits}d}"
+    return f"{year:04d}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}:{second:02d}.{shown}Z"
