@@ -21,7 +21,7 @@ from starlette.routing import Route
 
 from .. import __version__
 from .auth import PERMISSION_DENIED, authenticate
-from .errors import ApiError, not_found
+from .errors import UNAUTHORIZED_GENERIC_BODY, ApiError, not_found
 from .journal import body_for_journal, masked_headers
 from .validation import parse_json_object, user_id_path
 
@@ -46,6 +46,9 @@ PROFILE_WRITES = frozenset(
         "delete_profile",
     }
 )
+#: The prefix of the routes Zendesk Support serves (E1, E4, P1, P4), where the docs show its
+#: error bodies.
+USER_ROUTES = "/api/v2/users/"
 _JSON_TYPES = frozenset({"application/json"})
 _PATCH_TYPES = frozenset({"application/json", "application/merge-patch+json"})
 
@@ -161,6 +164,7 @@ class Api:
 
     async def handle(self, request: Request, methods: dict[str, Handler]) -> Response:
         started = time.monotonic()
+        user_route = request.url.path.startswith(USER_ROUTES)
         raw = b""
         headers: dict[str, str] = {}
         try:
@@ -190,7 +194,7 @@ class Api:
             status, answer = handler(request, body)
             response = _json(status, answer)
         except ApiError as error:
-            response = self.error_response(error)
+            response = self.error_response(error, user_route=user_route)
         except Exception:
             logger.exception("The emulator failed on %s %s", request.method, request.url.path)
             response = self.error_response(
@@ -256,12 +260,24 @@ class Api:
             chunks.append(chunk)
         return b"".join(chunks)
 
-    def error_response(self, error: ApiError) -> Response:
+    def error_response(self, error: ApiError, *, user_route: bool = False) -> Response:
+        """The answer for ``error``. ``user_route``: the request was for a route under
+        ``/api/v2/users/{user_id}`` (E1, E4, P1, P4), which Zendesk Support serves."""
         settings = self.emulator.settings
-        body = error.envelope(generic_codes=settings.variation("error_codes_generic"))
-        if settings.quirk("error_envelope_singular"):
-            body = {"error": body["errors"]}
-        return JSONResponse(body, status_code=error.status, headers=error.headers)
+        status = error.status
+        if status == 409 and settings.variation("conflicts_as_400"):
+            status = 400
+        generic = settings.variation("error_codes_generic")
+        body: dict[str, Any]
+        if status == 401 and settings.variation("unauthorized_generic_body"):
+            body = dict(UNAUTHORIZED_GENERIC_BODY)
+        elif user_route and 400 <= status < 500 and settings.variation("support_errors_on_user_routes"):
+            body = error.support_body(status, generic_codes=generic)
+        else:
+            body = error.envelope(generic_codes=generic)
+            if settings.quirk("error_envelope_singular"):
+                body = {"error": body["errors"]}
+        return JSONResponse(body, status_code=status, headers=error.headers)
 
 
 class _Endpoint:

@@ -37,11 +37,28 @@ class ApiError(Exception):
         ``generic_codes`` is the legal variation that answers every 4xx with the code
         ``ClientError`` (the placeholder the Profiles docs show), except the documented ones.
         """
-        generic = generic_codes and 400 <= self.status < 500 and self.code not in DOCUMENTED_CODES
-        code = "ClientError" if generic else self.code
+        code = self._code(generic_codes)
         return {
             "errors": [{"code": code, "id": str(uuid.uuid4()), "title": self.title, "detail": self.detail}]
         }
+
+    def support_body(self, status: int, *, generic_codes: bool = False) -> dict[str, Any]:
+        """The body Zendesk Support sends for a 4xx of ``status``, which the docs show on the
+        routes under ``/api/v2/users/{user_id}`` (seed 001's 400 for a user id that is not an
+        integer): the support_errors_on_user_routes variation."""
+        if status == 404:
+            return {"error": "RecordNotFound", "description": "Not found"}
+        if status == 400:
+            return {"error": {"title": "Invalid attribute", "message": self.detail}}
+        return {"error": self._code(generic_codes), "description": self.detail}
+
+    def _code(self, generic_codes: bool) -> str:
+        generic = generic_codes and 400 <= self.status < 500 and self.code not in DOCUMENTED_CODES
+        return "ClientError" if generic else self.code
+
+
+#: Zendesk's generic 401 body, the unauthorized_generic_body variation (reference 6.3).
+UNAUTHORIZED_GENERIC_BODY = {"error": "Couldn't authenticate you"}
 
 
 def bad_request(code: str, title: str, detail: str | None = None) -> ApiError:

@@ -13,7 +13,7 @@ from .errors import ApiError, bad_request, conflict
 from .identifiers import STANDARD_TYPES, default_name, normalize
 from .model import Event, Identifier, Profile, User
 from .service import EventsService
-from .timestamps import format_ns, parse_timestamp
+from .timestamps import parse_timestamp
 from .validation import event_input, profile_input, user_id_path
 
 FORMAT_VERSION = 1
@@ -134,7 +134,7 @@ class _Plan:
                     f"{wanted.source}:{wanted.type} profile.",
                 )
             self.indexed.add(key)
-        now = format_ns(self.service.clock())
+        now = self.service.timestamp(self.service.clock())
         created_at = record.get("created_at") or now
         updated_at = record.get("updated_at") or created_at
         _instant(created_at, f"{where}.created_at")
@@ -162,7 +162,7 @@ class _Plan:
                 "InvalidState", "State not valid", f"{where}: there is no profile {profile_id}."
             )
         now = self.service.clock()
-        received_at = record.get("received_at") or format_ns(now)
+        received_at = record.get("received_at") or self.service.timestamp(now)
         received_ns = _instant(received_at, f"{where}.received_at")
         created_at, created_ns = wanted.created_at, wanted.created_ns
         if created_at is None or created_ns is None:
@@ -184,7 +184,7 @@ class _Plan:
     def _event_id(self, record: dict[str, Any], where: str, now: int) -> str:
         if self.event_ids is None:
             self.event_ids = {event.id for event in self.store.events()}
-        event_id = _text(record, "id", where) if "id" in record else self.service.ids.ulid(now)
+        event_id = _text(record, "id", where) if "id" in record else self.service.new_id(now)
         if event_id in self.event_ids:
             raise conflict("InvalidState", "Event exists", f"{where}: event {event_id} already exists.")
         self.event_ids.add(event_id)

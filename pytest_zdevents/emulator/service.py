@@ -19,7 +19,7 @@ from .ids import IdMaker
 from .model import Event, EventQuery, Identifier, Profile, User
 from .settings import EmulatorSettings
 from .store.base import Store
-from .timestamps import NS_PER_DAY, format_ns, parse_timestamp
+from .timestamps import NS_PER_DAY, format_ns, parse_timestamp, with_nine_digits
 from .validation import (
     MAX_IDENTIFIERS,
     MAX_PROFILES_PER_USER,
@@ -62,6 +62,18 @@ class EventsService:
 
     def _quirk(self, name: str) -> bool:
         return self.settings.quirk(name)
+
+    def _variation(self, name: str) -> bool:
+        return self.settings.variation(name)
+
+    def new_id(self, now_ns: int) -> str:
+        """A new profile or event id: a ULID, or 24 hex characters with the other_ids variation."""
+        return self.ids.hex_id(now_ns) if self._variation("other_ids") else self.ids.ulid(now_ns)
+
+    def timestamp(self, ns: int) -> str:
+        """How the emulator writes an instant it sets: RFC 3339 UTC with six fractional digits,
+        or nine with the nanosecond_timestamps variation."""
+        return format_ns(ns, 9 if self._variation("nanosecond_timestamps") else 6)
 
     # Tracking events (E4, E5, E6)
 
@@ -111,7 +123,7 @@ class EventsService:
 
     def _store_event(self, profile: Profile, wanted: EventInput) -> None:
         now = self.clock()
-        received_at = format_ns(now)
+        received_at = self.timestamp(now)
         created_at, created_ns = wanted.created_at, wanted.created_ns
         if created_at is None or created_ns is None or self._quirk("created_at_overwritten"):
             created_at, created_ns = received_at, now
@@ -120,7 +132,7 @@ class EventsService:
             properties = {k: v for k, v in properties.items() if not isinstance(v, dict | list)}
         self.store.add_event(
             Event(
-                id=self.ids.ulid(now),
+                id=self.new_id(now),
                 profile_id=profile.id,
                 user_id=profile.user_id,
                 source=wanted.source,
@@ -192,7 +204,9 @@ class EventsService:
             end_ns -= 1
         page_size = self._page_size(params.get("page[size]"))
         after_raw = params.get("page[after]")
-        after = None if after_raw is None or self._quirk("cursor_ignored") else cursors.decode(after_raw)
+        after = None
+        if after_raw is not None and not self._quirk("cursor_ignored"):
+            after = cursors.decode(after_raw, other=self._variation("other_cursors"))
         return {
             "source": source,
             "type": type_,
@@ -227,13 +241,22 @@ class EventsService:
             return 10**9
         if raw is None:
             return maximum
-        if not (raw.isascii() and raw.isdigit() and 1 <= int(raw) <= maximum):
+        clamped = self._variation("page_size_clamped")
+        digits = raw.lstrip("0") if raw.isascii() and raw.isdigit() else ""
+        # Past six digits the size is over any maximum; int() of thousands of digits would raise.
+        size = int(digits) if 0 < len(digits) <= 6 else maximum + 1 if digits else 0
+        if size < 1 or (size > maximum and not clamped):
+            allowed = (
+                f"1 or more (more than {maximum} is served as {maximum})"
+                if clamped
+                else f"from 1 to {maximum}"
+            )
             raise bad_request(
                 "InvalidPageSize",
                 "Page size not valid",
-                f"page[size] must be an integer from 1 to {maximum}, not {raw!r}.",
+                f"page[size] must be an integer {allowed}, not {raw[:40]!r}.",
             )
-        return int(raw)
+        return min(size, maximum)
 
     def _event_scope(self, scope: Scope, key: str | None) -> tuple[Literal["user", "profile"], str | None]:
         """What the store reads: a user's or a profile's events. None when there is nothing."""
@@ -266,13 +289,16 @@ class EventsService:
         after_cursor = None
         if events:
             last = events[-2] if self._quirk("page_repeats_item") and len(events) > 1 else events[-1]
-            after_cursor = cursors.encode(last.key)
+            after_cursor = cursors.encode(last.key, other=self._variation("other_cursors"))
         if self._quirk("has_more_always_false"):
             has_more = False
         next_url = ""
         if has_more and after_cursor is not None:
             next_url = str(url.include_query_params(**{"page[after]": after_cursor}))
         links: Any = {"next": next_url} if self._quirk("links_as_object") else [{"next": next_url}]
+        if not has_more and self._variation("last_page_without_links"):
+            after_cursor = None
+            links = {} if self._quirk("links_as_object") else []
         return {
             "events": [self._event_json(event) for event in events],
             "links": links,
@@ -335,7 +361,7 @@ class EventsService:
             profile.identifiers = identifiers
             profile.attributes = attributes
             profile.name = wanted.name or default_name(identifiers)
-            profile.updated_at = format_ns(self.clock())
+            profile.updated_at = self.timestamp(self.clock())
             self.store.save_profile(profile)
             return 200, {"profile": self._profile_json(profile)}
 
@@ -358,7 +384,7 @@ class EventsService:
                 profile.attributes = attributes
             if wanted.name is not None:
                 profile.name = wanted.name
-            profile.updated_at = format_ns(self.clock())
+            profile.updated_at = self.timestamp(self.clock())
             self.store.save_profile(profile)
             return {"profile": self._profile_json(profile)}
 
@@ -402,16 +428,19 @@ class EventsService:
                 "can have; delete one first.",
             )
         now = self.clock()
+        profile_id = self.new_id(now)
+        while self.store.get_profile(profile_id) is not None:  # one imported with that id
+            profile_id = self.new_id(now)
         profile = Profile(
-            id=self.ids.ulid(now),
+            id=profile_id,
             source=source,
             type=type_,
             name=wanted.name or default_name(identifiers),
             user_id=user.id,
             identifiers=list(identifiers),
             attributes=wanted.attributes or {},
-            created_at=format_ns(now),
-            updated_at=format_ns(now),
+            created_at=self.timestamp(now),
+            updated_at=self.timestamp(now),
         )
         self._claim_identities(user, identifiers)
         self.store.save_profile(profile)
@@ -440,7 +469,7 @@ class EventsService:
 
     def _new_user_id(self) -> str:
         while True:
-            user_id = self.ids.user_id()
+            user_id = self.ids.user_id(14 if self._variation("other_ids") else 12)
             if self.store.get_user(user_id) is None:
                 return user_id
 
@@ -477,7 +506,7 @@ class EventsService:
         self._claim_identities(self._user(profile.user_id), identifiers)
         profile.identifiers = identifiers
         if save:
-            profile.updated_at = format_ns(self.clock())
+            profile.updated_at = self.timestamp(self.clock())
             self.store.save_profile(profile)
 
     def _check_identifier_count(self, identifiers: list[Identifier]) -> None:
@@ -528,11 +557,18 @@ class EventsService:
     def _profile_json(self, profile: Profile) -> dict[str, Any]:
         body = profile.to_json()
         body["user_id"] = self._user_id(profile.user_id)
+        if self._variation("nanosecond_timestamps"):
+            # Records written before the variation was on, or imported, are padded to nine digits.
+            body["created_at"] = with_nine_digits(profile.created_at)
+            body["updated_at"] = with_nine_digits(profile.updated_at)
         return body
 
     def _event_json(self, event: Event) -> dict[str, Any]:
         body = event.to_json()
         body["user_id"] = self._user_id(event.user_id)
+        if self._variation("nanosecond_timestamps"):
+            body["created_at"] = with_nine_digits(event.created_at)
+            body["received_at"] = with_nine_digits(event.received_at)
         if self._quirk("received_at_missing"):
             del body["received_at"]
         return body

@@ -69,6 +69,15 @@ VARIATIONS: dict[str, str] = {
     "answered with 400.",
     "profile_writes_off": "The Profiles API's optional writes (P4-P9) are not served: 405.",
     "error_codes_generic": "Every 4xx error but StartTimestampNotValid has the code ClientError.",
+    "support_errors_on_user_routes": "Errors under /api/v2/users/{user_id}/ (E1, E4, P1, P4) have "
+    'Zendesk Support\'s bodies ({"error": ...}) instead of the errors envelope.',
+    "other_ids": "Profile and event ids are 24 lowercase hex characters, user ids 14 digits.",
+    "other_cursors": "Cursors are URL-safe base64 (with -, _ and = padding) of a longer encoding.",
+    "nanosecond_timestamps": "Every timestamp the API sends has nine fractional digits.",
+    "last_page_without_links": "The last page has links [] and meta.after_cursor null.",
+    "unauthorized_generic_body": '401 answers have the body {"error": "Couldn\'t authenticate you"}.',
+    "conflicts_as_400": "Conflicts are answered with 400 instead of 409, with the same codes.",
+    "page_size_clamped": "A page[size] above the maximum is served as the maximum instead of 400.",
 }
 
 

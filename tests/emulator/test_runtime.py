@@ -16,7 +16,7 @@ import pytest
 from helpers import TRACK, track_body
 
 from pytest_zdevents import __version__
-from pytest_zdevents.emulator import Emulator
+from pytest_zdevents.emulator import QUIRKS, VARIATIONS, Emulator
 
 
 def test_in_process_client_needs_no_port() -> None:
@@ -120,8 +120,21 @@ def test_command_lists_quirks_and_variations() -> None:
         timeout=30,
     )
     assert result.returncode == 0
-    assert "page_skips_item" in result.stdout
-    assert "oldest_first" in result.stdout
+    listed = {line.split()[0] for line in result.stdout.splitlines() if line.startswith("  ")}
+    assert listed == set(QUIRKS) | set(VARIATIONS)
+
+
+def test_command_takes_every_variation_at_once() -> None:
+    """--variation knows every variation of switches.VARIATIONS, and they combine."""
+    args = [arg for name in VARIATIONS for arg in ("--variation", name)]
+    with command("--email", "e@example.com", "--token", "t", *args) as (_, url):
+        assert httpx.get(url + "/__zdevents/health").json()["variations"] == sorted(VARIATIONS)
+        auth = ("e@example.com/token", "t")
+        answer = httpx.post(url + TRACK, json=track_body(), auth=auth).json()
+        assert len(answer["profile_id"]) == 24 and len(answer["user_id"]) == 14
+        events = httpx.get(f"{url}/api/v2/users/{answer['user_id']}/events", auth=auth).json()
+        assert events["links"] == [] and events["meta"] == {"has_more": False, "after_cursor": None}
+        assert httpx.get(url + TRACK).json() == {"error": "Couldn't authenticate you"}
 
 
 def test_an_unclosed_client_does_not_keep_the_interpreter_alive() -> None:

@@ -7,9 +7,12 @@ A switch added to ``switches.py`` without a scenario here fails ``test_every_swi
 from __future__ import annotations
 
 import base64
+import re
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
+from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
@@ -567,6 +570,249 @@ def error_codes_generic(s: Switch) -> None:
     assert (response.status_code, error_code(response)) == (500, "InternalError")
 
 
+def support_errors_on_user_routes(s: Switch) -> None:
+    clean, on = s.clean(rate_limit=1000), s.on(rate_limit=1000)
+    answers = {id(http): track(http) for http in (clean, on)}
+    cases: list[tuple[Callable[[httpx.Client, str], httpx.Response], int, str]] = [
+        (lambda http, user: http.get("/api/v2/users/abc/events"), 400, "InvalidUserId"),
+        (lambda http, user: http.get("/api/v2/users/999/events"), 404, "UserNotFound"),
+        (lambda http, user: http.get("/api/v2/users/999/profiles"), 404, "UserNotFound"),
+        (lambda http, user: http.delete(f"/api/v2/users/{user}/events"), 405, "MethodNotAllowed"),
+        (
+            lambda http, user: http.post(f"/api/v2/users/{user}/events", content=b"{}"),
+            415,
+            "UnsupportedMediaType",
+        ),
+        (
+            lambda http, user: http.post(
+                f"/api/v2/users/{user}/events", json=track_body(profile={"type": "x" * 41})
+            ),
+            400,
+            "InvalidProfileTypeLength",
+        ),
+    ]
+    for send, status, code in cases:
+        response = send(clean, answers[id(clean)]["user_id"])
+        assert (response.status_code, error_code(response)) == (status, code)
+        response = send(on, answers[id(on)]["user_id"])
+        assert response.status_code == status
+        body = response.json()
+        if status == 404:
+            assert body == {"error": "RecordNotFound", "description": "Not found"}
+        elif status == 400:
+            assert set(body) == {"error"} and set(body["error"]) == {"title", "message"}
+            assert body["error"]["title"] == "Invalid attribute"
+            assert body["error"]["message"].endswith(".") and " " in body["error"]["message"]
+        else:
+            assert set(body) == {"error", "description"}
+            assert body["error"] == code and body["description"].endswith(".")
+    assert on.delete("/api/v2/users/1/events").headers["allow"] == "GET, POST, HEAD"
+    assert (
+        on.get("/api/v2/users/abc/events").json()["error"]["message"]
+        == "user_id must be an integer, not 'abc'."
+    )
+    # E4 and P4 with another user's profile: 409, Support-style.
+    other = track(on, "other@example.com")
+    assert other["user_id"] != answers[id(on)]["user_id"]
+    response = on.post(f"/api/v2/users/{other['user_id']}/events", json=track_body())
+    assert response.status_code == 409
+    assert response.json()["error"] == "ProfileUserMismatch"
+    # Routes outside /api/v2/users keep the envelope; reads and writes on user routes still work.
+    response = on.get(f"{PROFILES}/{UNKNOWN_PROFILE}")
+    assert (response.status_code, error_code(response)) == (404, "ProfileNotFound")
+    user = answers[id(on)]["user_id"]
+    assert on.post(f"/api/v2/users/{user}/events", json=track_body()).status_code == 202
+    assert len(on.get(f"/api/v2/users/{user}/events").json()["events"]) == 2
+    assert len(on.get(f"/api/v2/users/{user}/profiles").json()["profiles"]) == 1
+    # 429 keeps Retry-After; 401 is Support-style too.
+    limited = s.on(rate_limit=1)
+    limited.get("/api/v2/users/1/events")
+    response = limited.get("/api/v2/users/1/events")
+    assert response.status_code == 429
+    assert response.json()["error"] == "TooManyRequests"
+    assert int(response.headers["retry-after"]) >= 1
+    response = s.on(email="e@example.com", token="t").get("/api/v2/users/1/profiles")
+    assert response.status_code == 401
+    assert response.json()["error"] == "MissingOrInvalidAuthentication"
+    assert "www-authenticate" in response.headers
+
+
+def other_ids(s: Switch) -> None:
+    clean = s.clean()
+    answer = track(clean)
+    assert re.fullmatch(r"[0-9A-HJKMNP-TV-Z]{26}", answer["profile_id"])
+    assert re.fullmatch(r"[1-9][0-9]{11}", answer["user_id"])
+    assert re.fullmatch(r"[0-9A-HJKMNP-TV-Z]{26}", events(clean)[0]["id"])
+    on = s.on()
+    answers = [track(on, f"p{n}@example.com", event={"type": f"t{m}"}) for n in range(3) for m in range(3)]
+    profile_ids = {a["profile_id"] for a in answers}
+    user_ids = {a["user_id"] for a in answers}
+    assert len(profile_ids) == len(user_ids) == 3
+    assert all(re.fullmatch(r"[0-9a-f]{24}", p) for p in profile_ids)
+    assert all(re.fullmatch(r"[1-9][0-9]{13}", u) for u in user_ids)
+    event_ids = []
+    for a in answers[::3]:
+        by_profile = on.get(f"{PROFILES}/{a['profile_id']}/events").json()["events"]
+        by_user = on.get(f"/api/v2/users/{a['user_id']}/events").json()["events"]
+        assert by_profile == by_user and len(by_profile) == 3
+        assert profile(on, a["profile_id"])["user_id"] == a["user_id"]
+        event_ids += [e["id"] for e in by_profile]
+    assert len(set(event_ids)) == 9
+    assert all(re.fullmatch(r"[0-9a-f]{24}", e) for e in event_ids)
+    tracked = on.post(f"{PROFILES}/{answers[0]['profile_id']}/events", json={"event": track_body()["event"]})
+    assert tracked.status_code == 202
+    for unknown in (UNKNOWN_PROFILE, "5c42123e98326c0001b0b25c", "0" * 24, answers[0]["profile_id"].upper()):
+        response = on.get(f"{PROFILES}/{unknown}")
+        assert (response.status_code, error_code(response)) == (404, "ProfileNotFound")
+    for unknown_user in ("50184591324691", "123456789012"):
+        response = on.get(f"/api/v2/users/{unknown_user}/events")
+        assert (response.status_code, error_code(response)) == (404, "UserNotFound")
+
+
+def other_cursors(s: Switch) -> None:
+    clean, on = s.clean(), s.on()
+    for http in (clean, on):
+        five_events(http)
+        for n in range(5):  # five more sharing one instant: ties are broken by arrival
+            at(http, "2020-03-03T00:00:00Z", type=f"tie{n}")
+    cursor = read(clean, **{"page[size]": "2"}).json()["meta"]["after_cursor"]
+    assert re.fullmatch(r"-?[0-9]+\.[0-9]+", cursor)
+    body = read(on, **{"page[size]": "2"}).json()
+    other = body["meta"]["after_cursor"]
+    assert re.fullmatch(r"[A-Za-z0-9_-]{34}==", other)
+    # The next link carries the cursor percent-encoded, and decodes to it exactly.
+    (link,) = body["links"]
+    assert "%3D%3D" in link["next"]
+    assert parse_qs(urlsplit(link["next"]).query)["page[after]"] == [other]
+    # Each form refuses the other, and a string that is not a cursor.
+    for http, foreign in ((clean, other), (on, cursor)):
+        response = read(http, **{"page[after]": foreign})
+        assert (response.status_code, error_code(response)) == (400, "InvalidCursor")
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    unused_bit_set = other[:33] + alphabet[alphabet.index(other[33]) | 1] + "=="
+    version_2 = base64.urlsafe_b64encode(bytes([2]) + base64.urlsafe_b64decode(other)[1:]).decode()
+    foreign_forms = (other[:-2], other[:-1], other[:-3] + "/==", other[:-3] + "+==", "A" * 36)
+    for garbage in ("garbage", unused_bit_set, version_2, *foreign_forms):
+        response = read(on, **{"page[after]": garbage})
+        assert (response.status_code, error_code(response)) == (400, "InvalidCursor")
+    # Paging is exact with either form, following the cursor or the link.
+    expected = [["e5", "e4"], ["tie4", "tie3"], ["tie2", "tie1"], ["tie0", "e3"], ["e2", "e1"]]
+    assert walk(clean) == walk(on) == expected
+    pages, body = [], read(on, **{"page[size]": "3", "filter[source]": "shoppingnow"}).json()
+    while True:
+        pages.append([e["type"] for e in body["events"]])
+        if not body["meta"]["has_more"]:
+            break
+        body = on.get(body["links"][0]["next"]).json()
+    assert [t for page in pages for t in page] == [t for page in expected for t in page]
+
+
+def nanosecond_timestamps(s: Switch) -> None:
+    nine = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}(Z|[+-]\d\d:\d\d)")
+    clean, on = s.clean(), s.on()
+    for http in (clean, on):
+        at(http, "2020-01-31T00:44:07+00:00", type="offset")
+        at(http, "2020-02-28T18:13:28.175841347Z", type="nine")
+        at(http, "2020-02-28T18:13:28.1758413479999Z", type="thirteen")
+    by_type = {e["type"]: e for e in events(clean)}
+    assert by_type["offset"]["created_at"] == "2020-01-31T00:44:07+00:00"
+    assert by_type["offset"]["received_at"] == NOW
+    assert profile(clean, by_type["offset"]["profile_id"])["created_at"] == NOW
+    by_type = {e["type"]: e for e in events(on)}
+    assert by_type["offset"]["created_at"] == "2020-01-31T00:44:07.000000000+00:00"
+    assert by_type["nine"]["created_at"] == "2020-02-28T18:13:28.175841347Z"
+    assert by_type["thirteen"]["created_at"] == "2020-02-28T18:13:28.175841347Z"
+    assert by_type["offset"]["received_at"] == "2023-11-14T22:13:20.000000000Z"
+    stored = profile(on, by_type["offset"]["profile_id"])
+    for event in by_type.values():
+        assert nine.fullmatch(event["created_at"]) and nine.fullmatch(event["received_at"])
+    assert nine.fullmatch(stored["created_at"]) and nine.fullmatch(stored["updated_at"])
+    # Filters compare the instants: a bound equal to the nine-digit instant finds both events on it.
+    bound = "2020-02-28T18:13:28.175841347Z"
+    for http in (clean, on):
+        assert types(http, **{"filter[start_time]": bound, "filter[end_time]": bound}) == ["thirteen", "nine"]
+        assert types(http, **{"filter[start_time]": "2020-02-28T18:13:28.175841348Z"}) == []
+        assert types(http, **{"filter[end_time]": "2020-02-28T18:13:28.175841346Z"}) == ["offset"]
+
+
+def last_page_without_links(s: Switch) -> None:
+    clean, on = s.clean(), s.on()
+    for http in (clean, on):
+        five_events(http)
+    last = read(clean, **{"page[size]": "5"}).json()
+    assert last["links"] == [{"next": ""}] and last["meta"]["after_cursor"] is not None
+    assert walk(on) == walk(clean) == [["e5", "e4"], ["e3", "e2"], ["e1"]]
+    first = read(on, **{"page[size]": "2"}).json()
+    assert first["meta"]["after_cursor"] is not None and "page%5Bafter%5D=" in first["links"][0]["next"]
+    second = on.get(first["links"][0]["next"]).json()
+    third = on.get(second["links"][0]["next"]).json()
+    assert [e["type"] for e in third["events"]] == ["e1"]
+    for page in (
+        third,
+        read(on, **{"page[size]": "5"}).json(),
+        read(on, **{"filter[source]": "none"}).json(),
+    ):
+        assert page["links"] == []
+        assert page["meta"] == {"has_more": False, "after_cursor": None}
+
+
+def unauthorized_generic_body(s: Switch) -> None:
+    credentials = {"email": "e@example.com", "token": "t"}
+    clean, on = s.clean(**credentials), s.on(**credentials)
+    response = clean.get("/api/v2/users/1/events")
+    assert (response.status_code, error_code(response)) == (401, "MissingOrInvalidAuthentication")
+    for path in ("/api/v2/users/1/events", TRACK, f"{PROFILES}/{UNKNOWN_PROFILE}"):
+        response = on.get(path)
+        assert response.status_code == 401
+        assert response.json() == {"error": "Couldn't authenticate you"}
+        assert response.headers["www-authenticate"] == 'Basic realm="Zendesk"'
+    auth = ("e@example.com/token", "t")
+    assert on.post(TRACK, json=track_body(), auth=auth).status_code == 202
+    response = on.get(f"{PROFILES}/{UNKNOWN_PROFILE}", auth=auth)
+    assert (response.status_code, error_code(response)) == (404, "ProfileNotFound")
+
+
+def conflicts_as_400(s: Switch) -> None:
+    crm = {"type": "crm", "value": "c-1"}
+    for http, status in ((s.clean(), 409), (s.on(), 400)):
+        track(http)
+        other = track(http, identifiers=[crm])
+        response = http.post(
+            TRACK, json=track_body(identifiers=[{"type": "email", "value": "jane@example.com"}, crm])
+        )
+        assert (response.status_code, error_code(response)) == (status, "IdentifierConflict")
+        response = http.post(f"/api/v2/users/{other['user_id']}/events", json=track_body())
+        assert (response.status_code, error_code(response)) == (status, "ProfileUserMismatch")
+        assert response.json()["errors"][0]["detail"].startswith("Profile ")
+        assert len(events(http)) == 1
+        assert track(http, identifiers=[{"type": "external_id", "value": "X-1"}])["status"] == "received"
+    on = s.on()
+    response = on.post(TRACK, json=track_body(event={"properties": {"n": 1}}))
+    assert (response.status_code, error_code(response)) == (400, "NumbersMustBeStrings")
+    # The control plane is not the API: an import conflict stays 409.
+    user = {"id": "501", "name": "Jane"}
+    assert on.post("/__zdevents/state", json={"users": [user]}).status_code == 200
+    assert on.post("/__zdevents/state", json={"users": [user]}).status_code == 409
+
+
+def page_size_clamped(s: Switch) -> None:
+    clean, on = s.clean(), s.on()
+    for http in (clean, on):
+        for n in range(101):
+            track(http, event={"type": f"t{n}"})
+    for size in ("101", "1000", "9" * 5000):
+        response = read(clean, **{"page[size]": size})
+        assert (response.status_code, error_code(response)) == (400, "InvalidPageSize")
+        body = read(on, **{"page[size]": size}).json()
+        assert len(body["events"]) == 100 and body["meta"]["has_more"] is True
+        rest = read(on, **{"page[size]": size, "page[after]": body["meta"]["after_cursor"]}).json()
+        assert [e["type"] for e in rest["events"]] == ["t0"] and rest["meta"]["has_more"] is False
+    assert len(events(on, **{"page[size]": "7"})) == 7
+    for size in ("0", "-1", "abc", "1.5", "1e3"):
+        response = read(on, **{"page[size]": size})
+        assert (response.status_code, error_code(response)) == (400, "InvalidPageSize")
+
+
 SCENARIOS: dict[str, Callable[[Switch], None]] = {
     # Quirks: filters
     "start_time_exclusive": start_time_exclusive,
@@ -616,12 +862,28 @@ SCENARIOS: dict[str, Callable[[Switch], None]] = {
     "type_without_source_ignored": type_without_source_ignored,
     "error_codes_generic": error_codes_generic,
     "profile_writes_off": profile_writes_off,
+    "support_errors_on_user_routes": support_errors_on_user_routes,
+    "other_ids": other_ids,
+    "other_cursors": other_cursors,
+    "nanosecond_timestamps": nanosecond_timestamps,
+    "last_page_without_links": last_page_without_links,
+    "unauthorized_generic_body": unauthorized_generic_body,
+    "conflicts_as_400": conflicts_as_400,
+    "page_size_clamped": page_size_clamped,
 }
 
 
 def test_every_switch_has_a_scenario() -> None:
     assert set(SCENARIOS) == set(QUIRKS) | set(VARIATIONS)
     assert not set(QUIRKS) & set(VARIATIONS)
+
+
+def test_every_variation_is_described_in_the_choices_table() -> None:
+    """docs/emulator.md names each variation in the "a variation switch" column of its table."""
+    doc = (Path(__file__).parents[2] / "docs" / "emulator.md").read_text(encoding="utf-8")
+    table = doc.split("## Choices where the docs are silent", 1)[1].split("\n## ", 1)[0]
+    switch_column = " ".join(line.rsplit(" | ", 1)[-1] for line in table.splitlines() if line.startswith("|"))
+    assert {name for name in VARIATIONS if f"`{name}`" not in switch_column} == set()
 
 
 @pytest.fixture
