@@ -33,6 +33,7 @@ SELF_CONTAINED = sorted(
     str(path.relative_to(ROOT))
     for path in (
         ROOT / "README.md",
+        ROOT / "openapi.yaml",
         ROOT / "contracts/catalogue.yaml",
         *(ROOT / "contracts").glob("*.py"),
         *(ROOT / "docs").glob("*.md"),
