@@ -7,8 +7,10 @@ equality with a bound are common, written with assorted UTC offsets), waits unti
 shows all of it, then asserts once. Events are compared by a unique mark each carries in its
 properties, never by order; time bounds are full date-times, filter[type] is only ever sent with
 filter[source], page sizes stay small, and reads by user are compared within filter[source].
-Only session fixtures are used inside examples; the hypothesis profile (contracts/conftest.py)
-sets the number of examples from --zd-max-examples, no deadline and no example database.
+Inside examples only session fixtures are used, and zd_eventually, which is one per test on
+purpose: once a read has waited the whole timeout, the test's later examples fail at once. The
+hypothesis profile (contracts/conftest.py) sets the number of examples from --zd-max-examples, no
+deadline, no example database, and no shrinking against a URL.
 """
 
 from __future__ import annotations
