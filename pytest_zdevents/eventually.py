@@ -1,12 +1,21 @@
-"""Waiting for a read to show a write: one helper, used wherever a contract reads what it wrote."""
+"""Waiting for a read to show a write: one helper, used wherever a contract reads what it wrote.
+
+``eventually`` waits once. ``Eventually`` is that helper for one test (the ``zd_eventually``
+fixture): a write that did not show within the whole timeout will not show in the next example
+either, so once one wait of a test has timed out, every later wait of that test fails at once.
+"""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from types import TracebackType
 from typing import TypeVar
 
 T = TypeVar("T")
+
+#: How much of the first timed-out failure a later read's failure repeats.
+SUMMARY_LIMIT = 1000
 
 
 def eventually(
@@ -20,8 +29,10 @@ def eventually(
     """Call ``check`` until it returns without an ``AssertionError``, for up to ``timeout`` seconds.
 
     Tracking answers 202 and ingestion may be asynchronous, so a read right after a write may not
-    show it yet. The last assertion error is raised, with the time waited, if it never passes.
+    show it yet. If it never passes, the last assertion error is raised again, with a note of the
+    time waited: one traceback that ends at the failing assertion, not a chain of two.
     """
+    __tracebackhide__ = True
     deadline = clock() + timeout
     attempts = 0
     while True:
@@ -30,8 +41,60 @@ def eventually(
             return check()
         except AssertionError as error:
             if clock() >= deadline:
-                raise AssertionError(
-                    f"{error}\n(still not so after {timeout:g} s and {attempts} reads; if the target "
-                    "ingests slowly, raise --zd-eventually-timeout)"
-                ) from error
+                error.add_note(
+                    f"(still not so after {timeout:g} s and {attempts} reads; if the target ingests "
+                    "slowly, raise --zd-eventually-timeout)"
+                )
+                raise
         sleep(interval)
+
+
+class Eventually:
+    """``eventually(check)`` with fixed timeout and interval, for the reads of one test.
+
+    Once a wait has timed out, every later call fails at once, naming that first failure, instead
+    of waiting out the timeout again: hypothesis runs a failing property's examples and shrinks
+    within one test, and each would otherwise wait the whole timeout. Make one per test.
+
+    The later failures carry the traceback of the first, so hypothesis takes them for the same
+    failure (one origin) rather than for a flaky test that fails two ways.
+    """
+
+    def __init__(
+        self,
+        *,
+        timeout: float,
+        interval: float,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.timeout = timeout
+        self.interval = interval
+        self._sleep = sleep
+        self._clock = clock
+        #: The first failure that waited the full timeout, as text, once one has.
+        self.timed_out: str | None = None
+        self._traceback: TracebackType | None = None
+
+    def __call__(self, check: Callable[[], T]) -> T:
+        __tracebackhide__ = True
+        if self.timed_out is not None:
+            raise AssertionError(
+                f"An earlier read in this test already waited the full {self.timeout:g} s for a "
+                "write to show and timed out, so this read fails at once instead of waiting again "
+                f"(the next test waits afresh). The earlier read failed with: {self.timed_out}"
+            ).with_traceback(self._traceback)
+        try:
+            return eventually(
+                check, timeout=self.timeout, interval=self.interval, sleep=self._sleep, clock=self._clock
+            )
+        except AssertionError as error:  # eventually() lets one out only once the timeout is over
+            self.timed_out = _summary(error)
+            self._traceback = error.__traceback__
+            raise
+
+
+def _summary(error: AssertionError) -> str:
+    """``error``'s message and notes, cut at ``SUMMARY_LIMIT`` characters."""
+    text = "\n".join([str(error) or type(error).__name__, *getattr(error, "__notes__", ())])
+    return text if len(text) <= SUMMARY_LIMIT else text[: SUMMARY_LIMIT - 3] + "..."

@@ -3,7 +3,6 @@ teams testing their own integration code."""
 
 from __future__ import annotations
 
-import functools
 import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -16,7 +15,7 @@ from .capabilities import Capabilities
 from .client import RequestBudget, ZdClient
 from .emulator import Emulator, ServedEmulator
 from .emulator.seeding import export_state
-from .eventually import eventually
+from .eventually import Eventually
 from .isolation import EVENT_SOURCES, EVENT_TYPES, Created, Namespace, identifier_query
 from .options import ZdConfig
 from .reads import IDENTIFIER_EVENTS_PATH
@@ -102,13 +101,14 @@ def zd_namespace(request: pytest.FixtureRequest) -> Namespace:
     return Namespace(run_id, worker=workerinput.get("workerid", "main"))
 
 
-@pytest.fixture(scope="session")
-def zd_eventually(zd_config: ZdConfig) -> Callable[..., Any]:
-    """``eventually(check)`` with the run's timeout and interval: call it wherever a test reads
-    what it just wrote."""
-    return functools.partial(
-        eventually, timeout=zd_config.eventually_timeout, interval=zd_config.eventually_interval
-    )
+@pytest.fixture
+def zd_eventually(zd_config: ZdConfig) -> Eventually:
+    """``zd_eventually(check)``: ``eventually(check)`` with the run's timeout and interval; call it
+    wherever a test reads what it just wrote.
+
+    One per test: once a wait of the test has timed out, every later one (in every hypothesis
+    example and shrink of the test) fails at once, naming the first failure."""
+    return Eventually(timeout=zd_config.eventually_timeout, interval=zd_config.eventually_interval)
 
 
 @dataclass

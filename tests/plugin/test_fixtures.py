@@ -1,5 +1,5 @@
-"""The fixtures inside pytest runs (embedded target, zd_emulator, xdist), and the helpers they
-stand on: ``eventually`` and ``Namespace``."""
+"""The fixtures inside pytest runs (embedded target, zd_emulator, xdist), and the helper they
+stand on: ``Namespace``. ``zd_eventually`` and ``eventually`` are in test_eventually.py."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import threading
 
 import pytest
 
-from pytest_zdevents.eventually import eventually
 from pytest_zdevents.isolation import PROFILE_SOURCE, PROFILE_TYPE, Namespace
 
 TRACKING = """
@@ -87,30 +86,6 @@ def test_tracking_fixtures_against_the_embedded_target(pytester: pytest.Pytester
     assert namespace["prefix"] == f"zdc-{namespace['run_id']}-main"
     # The embedded target: nothing to clean up remotely, so no clean-up report.
     assert "pytest-zdevents deleted" not in result.stdout.str()
-
-
-def test_zd_eventually_uses_the_run_options(pytester: pytest.Pytester) -> None:
-    pytester.makepyfile(
-        """
-        import pytest
-
-        def test_never(zd_eventually):
-            reads = []
-
-            def check():
-                reads.append(1)
-                assert False, "still missing"
-
-            with pytest.raises(AssertionError, match=r"still missing") as caught:
-                zd_eventually(check)
-            assert "after 0.2 s" in str(caught.value)
-            assert 2 <= len(reads) <= 6
-        """
-    )
-    result = pytester.runpytest_inprocess(
-        "--zd-eventually-timeout", "0.2", "--zd-eventually-interval", "0.05"
-    )
-    result.assert_outcomes(passed=1)
 
 
 EMULATOR_APP = """
@@ -225,96 +200,6 @@ def test_xdist_workers_share_the_run_id(pytester: pytest.Pytester) -> None:
     if len(workers) < 2:
         pytest.skip("xdist gave every test to one worker this time")
     assert len({r["run_id"] for r in records}) == 1, records
-
-
-# eventually
-
-
-class FakeTime:
-    """A monotonic clock that moves only when something sleeps."""
-
-    def __init__(self) -> None:
-        self.now = 100.0
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-
-def test_eventually_returns_at_once_when_the_check_passes() -> None:
-    fake = FakeTime()
-    assert eventually(lambda: "value", timeout=5, interval=1, sleep=fake.sleep, clock=fake.clock) == "value"
-    assert fake.sleeps == []
-
-
-def test_eventually_retries_until_the_check_passes() -> None:
-    fake = FakeTime()
-    calls: list[float] = []
-
-    def check() -> str:
-        calls.append(fake.now)
-        assert len(calls) >= 3, f"read {len(calls)}"
-        return "done"
-
-    result = eventually(check, timeout=5, interval=0.5, sleep=fake.sleep, clock=fake.clock)
-    assert result == "done"
-    assert fake.sleeps == [0.5, 0.5]
-    assert calls == [100.0, 100.5, 101.0]
-
-
-def test_eventually_raises_the_last_error_with_the_waited_time() -> None:
-    fake = FakeTime()
-    calls: list[int] = []
-    errors: list[AssertionError] = []
-
-    def check() -> None:
-        calls.append(1)
-        error = AssertionError(f"read number {len(calls)} saw nothing")
-        errors.append(error)
-        raise error
-
-    with pytest.raises(AssertionError) as caught:
-        eventually(check, timeout=1, interval=0.25, sleep=fake.sleep, clock=fake.clock)
-    message = str(caught.value)
-    assert message.startswith(f"read number {len(calls)} saw nothing")
-    assert "read number 1 " not in message
-    assert "after 1 s" in message
-    assert f"{len(calls)} reads" in message
-    assert "--zd-eventually-timeout" in message
-    assert caught.value.__cause__ is errors[-1]
-    assert len(calls) == 5  # at 100, 100.25, 100.5, 100.75 and 101
-    assert fake.now == 101.0
-
-
-def test_eventually_with_zero_timeout_reads_once() -> None:
-    fake = FakeTime()
-    calls: list[int] = []
-
-    def check() -> None:
-        calls.append(1)
-        raise AssertionError("no")
-
-    with pytest.raises(AssertionError, match="after 0 s and 1 reads"):
-        eventually(check, timeout=0, interval=1, sleep=fake.sleep, clock=fake.clock)
-    assert calls == [1]
-    assert fake.sleeps == []
-
-
-def test_eventually_does_not_retry_other_errors() -> None:
-    fake = FakeTime()
-    calls: list[int] = []
-
-    def check() -> None:
-        calls.append(1)
-        raise KeyError("profile")
-
-    with pytest.raises(KeyError):
-        eventually(check, timeout=10, interval=1, sleep=fake.sleep, clock=fake.clock)
-    assert calls == [1]
 
 
 # Namespace
