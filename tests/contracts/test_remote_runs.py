@@ -2,8 +2,8 @@
 
 ``zdevents-emulator --port P --email e@example.com --token t`` in one shell and
 ``pytest contracts --zd-url http://127.0.0.1:P --zd-email e@example.com --zd-token t`` in another
-pass; so they do with the server's lag and rate limit on; with a quirk on the server they fail
-and the run names the failing contract.
+pass; so they do with the server's lag, rate limit and every legal variation on; with a quirk
+on the server they fail and the run names the failing contract.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import pytest
 from suite import CONTRACTS, quirk_map
 
 from pytest_zdevents.emulator import Emulator
+from pytest_zdevents.emulator.switches import VARIATIONS
 
 pytest_plugins = ["pytester"]
 
@@ -37,11 +38,13 @@ def test_a_served_emulator_passes(pytester: pytest.Pytester) -> None:
     assert TOKEN not in result.stdout.str() + result.stderr.str()
 
 
-def test_a_slow_rate_limited_server_passes(pytester: pytest.Pytester) -> None:
-    """Lag 1 s and 20 requests a second: reads wait for writes, 429s are waited out. The run is
-    mostly waiting, so four xdist workers share the server's rate limit; fewer examples keep it
-    short."""
-    emulator = Emulator(email=EMAIL, token=TOKEN, lag=1.0, rate_limit=20)
+def test_a_slow_rate_limited_server_of_other_legal_choices_passes(pytester: pytest.Pytester) -> None:
+    """A server that makes every legal choice the emulator knows other than its own (order,
+    page-size cap, Support-style errors on user routes, its own error codes, other id, cursor and
+    timestamp representations), with lag 1 s and 20 requests a second: reads wait for writes,
+    429s are waited out. The run is mostly waiting, so four xdist workers share the server's rate
+    limit; fewer examples keep it short."""
+    emulator = Emulator(email=EMAIL, token=TOKEN, lag=1.0, rate_limit=20, variations=sorted(VARIATIONS))
     result = run_against(pytester, emulator, "--zd-max-examples=3", "-n", "4")
     assert result.ret == 0, result.stdout.str()[-3000:]
 

@@ -42,6 +42,14 @@ def test_each_legal_variation_passes_every_contract(pytester: pytest.Pytester, v
     assert not failures(outcomes), f"a legal variation ({variation}) fails: {failures(outcomes)}"
 
 
+def test_every_legal_variation_at_once_passes_every_contract(pytester: pytest.Pytester) -> None:
+    """Legal choices combine: a server may make all of them together."""
+    every = [arg for variation in sorted(VARIATIONS) for arg in ("--zd-emulator-variation", variation)]
+    outcomes = run_contracts(pytester, *every)
+    assert not failures(outcomes), f"every legal variation at once fails: {failures(outcomes)}"
+    assert "passed" in outcomes["schema.operations.conform"], outcomes["schema.operations.conform"]
+
+
 def test_ingestion_lag_passes_every_contract(pytester: pytest.Pytester) -> None:
     # Every read waits for the lag, so fewer examples keep it short; xdist overlaps the waits.
     outcomes = run_contracts(pytester, "--zd-emulator-lag", "0.3", "--zd-max-examples=5", "-n", "2")
