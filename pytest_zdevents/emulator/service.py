@@ -296,9 +296,8 @@ class EventsService:
         if has_more and after_cursor is not None:
             next_url = str(url.include_query_params(**{"page[after]": after_cursor}))
         links: Any = {"next": next_url} if self._quirk("links_as_object") else [{"next": next_url}]
-        if not has_more and self._variation("last_page_without_links"):
+        if not has_more and self._variation("last_page_cursor_null"):
             after_cursor = None
-            links = {} if self._quirk("links_as_object") else []
         return {
             "events": [self._event_json(event) for event in events],
             "links": links,

@@ -74,7 +74,7 @@ VARIATIONS: dict[str, str] = {
     "other_ids": "Profile and event ids are 24 lowercase hex characters, user ids 14 digits.",
     "other_cursors": "Cursors are URL-safe base64 (with -, _ and = padding) of a longer encoding.",
     "nanosecond_timestamps": "Every timestamp the API sends has nine fractional digits.",
-    "last_page_without_links": "The last page has links [] and meta.after_cursor null.",
+    "last_page_cursor_null": "The last page's meta.after_cursor is null.",
     "unauthorized_generic_body": '401 answers have the body {"error": "Couldn\'t authenticate you"}.',
     "conflicts_as_400": "Conflicts are answered with 400 instead of 409, with the same codes.",
     "page_size_clamped": "A page[size] above the maximum is served as the maximum instead of 400.",
