@@ -35,13 +35,13 @@ SUMMARY = re.compile(r"^=* ?(\d+ \w+.* in [0-9.]+s.*?) ?=*$")
 
 def run_suite(quirks: list[str], pytest_args: list[str]) -> tuple[float, int, str]:
     """Seconds, exit code and pytest's outcome line of the suite against a served emulator."""
-    token = secrets.token_urlsafe(12)
+    token = secrets.token_hex(12)
     emulator = Emulator(email=EMAIL, token=token, quirks=quirks)
     try:
         with emulator.serve() as served:  # 127.0.0.1, a free port
             command = [
                 sys.executable, "-m", "pytest", str(CONTRACTS), "-p", "no:cacheprovider", "-q",
-                "--zd-url", served.url, "--zd-email", EMAIL, "--zd-token", token, *pytest_args,
+                f"--zd-url={served.url}", f"--zd-email={EMAIL}", f"--zd-token={token}", *pytest_args,
             ]  # fmt: skip
             started = time.perf_counter()
             result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
