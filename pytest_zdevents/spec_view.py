@@ -56,6 +56,9 @@ NARROWING = frozenset(
         "dependentRequired",
         "propertyNames",
         "default",
+        "if",
+        "then",
+        "else",
     }
 )
 
