@@ -24,7 +24,7 @@ from pytest_zdevents.isolation import (
     Namespace,
     identifier_query,
 )
-from pytest_zdevents.reads import get_profile, identifier_pairs, shown
+from pytest_zdevents.reads import events_shown, get_profile, identifier_pairs, shown
 
 #: A non-standard identifier type (S2's examples use such types, e.g. shoppingnow_id).
 CUSTOM_TYPE = "zdevents_conformance_id"
@@ -140,7 +140,7 @@ def test_additional_identifiers_are_added_to_the_profile(
                 f"{query} answered {shown(response)}"
             )
 
-    zd_eventually(added)
+    zd_eventually(added, shown=lambda: events_shown(zd_client, first.profile_id, 2))
 
 
 @pytest.mark.contract("identifiers.limit.twenty")
@@ -241,7 +241,7 @@ def test_email_and_twitter_values_are_lowercased(
                 f"{sorted(values)}"
             )
 
-    zd_eventually(lowercased)
+    zd_eventually(lowercased, shown=lambda: events_shown(zd_client, tracked.profile_id, 2))
 
 
 @pytest.mark.contract("identifiers.query.encoded_or_raw")
@@ -292,7 +292,7 @@ def test_an_identifier_query_finds_the_profile_encoded_or_raw(
             f"it has {profile.get('identifiers')}"
         )
 
-    zd_eventually(found)
+    zd_eventually(found, shown=lambda: get_profile(zd_client, tracked.profile_id))
 
 
 @pytest.mark.contract("identifiers.user.shared_identity")

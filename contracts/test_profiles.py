@@ -236,7 +236,11 @@ def check_replaced(
             f"{profile.get('identifiers')!r}"
         )
 
-    eventually(replaced)
+    def new_version_shown() -> None:
+        got = get_profile(client, profile_id).get("attributes") or {}
+        assert attributes.items() <= got.items(), f"the new version is not readable yet: {got}"
+
+    eventually(replaced, shown=new_version_shown)
 
 
 @pytest.mark.contract("profiles.put.create_or_replace")

@@ -3,6 +3,10 @@
 ``eventually`` waits once. ``Eventually`` is that helper for one test (the ``zd_eventually``
 fixture): a write that did not show within the whole timeout will not show in the next example
 either, so once one wait of a test has timed out, every later wait of that test fails at once.
+
+A check may also say how to tell that the write has shown at all (``shown``): once it has, the
+answer has to be right within a short grace, not the whole timeout. A server that stores a write
+wrongly then fails in seconds, not after the timeout, and one that is merely slow still passes.
 """
 
 from __future__ import annotations
@@ -16,6 +20,9 @@ T = TypeVar("T")
 
 #: How much of the first timed-out failure a later read's failure repeats.
 SUMMARY_LIMIT = 1000
+#: Seconds a read may still take to come right once its write has shown, at least; more if the
+#: write itself took longer to show.
+GRACE = 2.0
 
 
 def eventually(
@@ -25,6 +32,7 @@ def eventually(
     interval: float,
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
+    hint: str = "if the target ingests slowly, raise --zd-eventually-timeout",
 ) -> T:
     """Call ``check`` until it returns without an ``AssertionError``, for up to ``timeout`` seconds.
 
@@ -41,10 +49,7 @@ def eventually(
             return check()
         except AssertionError as error:
             if clock() >= deadline:
-                error.add_note(
-                    f"(still not so after {timeout:g} s and {attempts} reads; if the target ingests "
-                    "slowly, raise --zd-eventually-timeout)"
-                )
+                error.add_note(f"(still not so after {timeout:g} s and {attempts} reads; {hint})")
                 raise
         sleep(interval)
 
@@ -76,7 +81,27 @@ class Eventually:
         self.timed_out: str | None = None
         self._traceback: TracebackType | None = None
 
-    def __call__(self, check: Callable[[], T]) -> T:
+    def __call__(self, check: Callable[[], T], *, shown: Callable[[], object] | None = None) -> T:
+        """Wait for ``check``. With ``shown``, wait the whole timeout for ``shown`` (the write is
+        visible at all), then give ``check`` (it is right) only the grace: :data:`GRACE` seconds,
+        or as long as the write took to show if that was longer."""
+        __tracebackhide__ = True
+        if shown is None:
+            return self._wait(check)
+        started = self._clock()
+        self._wait(shown)
+        took = self._clock() - started
+        grace = min(self.timeout, max(GRACE, took))
+        return eventually(
+            check,
+            timeout=grace,
+            interval=self.interval,
+            sleep=self._sleep,
+            clock=self._clock,
+            hint=f"the write itself had shown after {took:.1f} s, and the answer stayed wrong after it",
+        )
+
+    def _wait(self, check: Callable[[], T]) -> T:
         __tracebackhide__ = True
         if self.timed_out is not None:
             raise AssertionError(

@@ -107,7 +107,9 @@ def zd_eventually(zd_config: ZdConfig) -> Eventually:
     wherever a test reads what it just wrote.
 
     One per test: once a wait of the test has timed out, every later one (in every hypothesis
-    example and shrink of the test) fails at once, naming the first failure."""
+    example and shrink of the test) fails at once, naming the first failure.
+    ``zd_eventually(check, shown=visible)`` waits the whole timeout only for ``visible`` (the write
+    shows at all), then gives ``check`` a short grace: a wrong answer fails in seconds."""
     return Eventually(timeout=zd_config.eventually_timeout, interval=zd_config.eventually_interval)
 
 

@@ -52,6 +52,16 @@ def user_events_path(user_id: str) -> str:
 IDENTIFIER_EVENTS_PATH = "/api/v2/user_profiles/events"
 
 
+def events_shown(client: ZdClient, profile_id: str, count: int) -> None:
+    """That the ``count`` events tracked against a profile are readable by its id (E3): the
+    writes have shown, for ``zd_eventually(check, shown=...)``."""
+    events = read_all(client, profile_events_path(profile_id))
+    assert len(events) >= count, (
+        f"The {count} events tracked against profile {profile_id} are not all readable through "
+        f"GET {profile_events_path(profile_id)} yet: {len(events)} are"
+    )
+
+
 def shown(response: httpx.Response) -> str:
     """A response, short, for assertion messages."""
     return f"HTTP {response.status_code}: {response.text[:300]}"

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from pytest_zdevents.emulator import Emulator, ServedEmulator
-from pytest_zdevents.eventually import Eventually, eventually
+from pytest_zdevents.eventually import GRACE, Eventually, eventually
 from pytest_zdevents.fixtures import TRACK_PATH
 from pytest_zdevents.reads import IDENTIFIER_EVENTS_PATH
 
@@ -188,6 +188,40 @@ def test_waits_that_pass_or_fail_otherwise_leave_later_waits_alone() -> None:
         waits(check)
     assert check.reads == 5
     assert waits.timed_out is not None
+
+
+# Eventually with shown=: the whole timeout for the write to show, a grace for the answer
+
+
+def test_once_the_write_has_shown_a_wrong_answer_fails_after_the_grace_not_the_timeout() -> None:
+    fake = FakeTime()
+    waits = make(fake, timeout=10)
+    wrong = Never("stored as sent, not lowercased")
+    with pytest.raises(AssertionError, match="not lowercased") as caught:
+        waits(wrong, shown=lambda: None)
+    assert fake.now - 100.0 == pytest.approx(GRACE), "the grace, not the 10 s timeout"
+    assert wrong.reads == int(GRACE / 0.5) + 1
+    assert "the write itself had shown after 0.0 s" in "\n".join(caught.value.__notes__)
+    assert waits.timed_out is None, "a wrong answer is not a timeout: later waits still wait"
+
+
+def test_the_grace_is_as_long_as_the_write_took_to_show() -> None:
+    fake = FakeTime()
+    waits = make(fake, timeout=10)
+    reads: list[float] = []
+
+    def slow_to_show() -> None:
+        reads.append(fake.now)
+        assert fake.now >= 104.0, "not shown yet"
+
+    def right_a_little_later() -> str:
+        assert fake.now >= 107.0, "not right yet"
+        return "right"
+
+    assert waits(right_a_little_later, shown=slow_to_show) == "right", "4 s to show, so 4 s of grace"
+    with pytest.raises(AssertionError, match="not shown yet"):
+        waits(lambda: None, shown=Never("not shown yet"))
+    assert waits.timed_out is not None, "the write never showing is a timeout"
 
 
 def test_a_long_first_failure_is_cut() -> None:
