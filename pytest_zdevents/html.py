@@ -220,7 +220,9 @@ def _header(report: Mapping[str, Any]) -> list[str]:
         (
             "Suite",
             f"{_esc(suite.get('name'))} {_esc(suite.get('version'))}"
-            f" (specification {_esc(suite.get('spec_version'))})",
+            f" (specification {_esc(suite.get('spec_version'))}"
+            + (f", {_esc(suite['spec_view'])} view" if suite.get("spec_view") else "")
+            + ")",
         ),
     ]
     if implementation:

@@ -89,7 +89,12 @@ def sample_report() -> dict[str, Any]:
     for contract in contracts:
         totals[contract["outcome"]] += 1
     return {
-        "suite": {"name": "pytest-zdevents", "version": "0.1.0", "spec_version": "1.0.0"},
+        "suite": {
+            "name": "pytest-zdevents",
+            "version": "0.1.0",
+            "spec_version": "1.0.0",
+            "spec_view": "documented",
+        },
         "implementation": {"name": "Acme Events", "version": "2.3"},
         "target": {
             "url": "http://127.0.0.1:8000",
@@ -263,7 +268,7 @@ def test_verdict_for_a_clean_run() -> None:
 
 def test_header_options_and_capabilities(page: str) -> None:
     for text in (
-        "pytest-zdevents 0.1.0 (specification 1.0.0)",
+        "pytest-zdevents 0.1.0 (specification 1.0.0, documented view)",
         "Acme Events 2.3",
         "http://127.0.0.1:8000",
         "2026-11-22T18:00:00+00:00",
