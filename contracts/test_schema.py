@@ -30,6 +30,8 @@ from pytest_zdevents.spec import load_view
 from pytest_zdevents.spec_view import view_for
 from pytest_zdevents.target import EMBEDDED_URL
 
+#: The ID of this module's one contract, as in its marker below.
+CONTRACT = "schema.operations.conform"
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -52,7 +54,11 @@ schema.config.generation.update(
     # minutes; the failing example is reported as found.
     no_shrink=config.url is not None,
 )
-if config.url is not None or config.read_only:
+if not config.selects(CONTRACT):
+    # Deselected: schemathesis would still build the examples and coverage cases of every
+    # operation while collecting, seconds of work for tests that will not run.
+    schema.config.phases.update(phases=["fuzzing"])
+elif config.url is not None or config.read_only:
     # The coverage phase sends hundreds of requests an operation whatever --zd-max-examples
     # says, and tries POST, PUT and DELETE on read operations; a real or rate-limited target,
     # and a read-only run, get the examples and the capped fuzzing only.

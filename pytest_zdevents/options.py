@@ -6,6 +6,7 @@ Every resolved value remembers where it came from, so the report header can say 
 
 from __future__ import annotations
 
+import fnmatch
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -190,6 +191,10 @@ class ZdConfig:
             option.name: {"value": self.shown(option.name), "source": self.settings[option.name].source}
             for option in OPTIONS
         }
+
+    def selects(self, contract: str) -> bool:
+        """Whether ``--zd-contract`` selects ``contract``: every contract when it is not given."""
+        return not self.contract or any(fnmatch.fnmatchcase(contract, p) for p in self.contract)
 
     def header_lines(self) -> list[str]:
         """One line per option that is set: its value (secrets masked) and its source."""

@@ -4,7 +4,6 @@ in :mod:`pytest_zdevents.fixtures`; the logic in modules named for it."""
 
 from __future__ import annotations
 
-import fnmatch
 import random
 import re
 from collections.abc import Generator
@@ -176,13 +175,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         deviation = deviations.mark(item, contract, strict=zd.strict)
         if deviation is not None:
             item.user_properties.append(("deviation", deviation.id))
-    patterns = zd.contract
-    if not patterns:
+    if not zd.contract:
         return
     selected, deselected = [], []
     for item in items:
-        wanted = any(fnmatch.fnmatchcase(contract_id(item) or "", p) for p in patterns)
-        (selected if wanted else deselected).append(item)
+        (selected if zd.selects(contract_id(item) or "") else deselected).append(item)
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = selected
