@@ -20,9 +20,10 @@ T = TypeVar("T")
 
 #: How much of the first timed-out failure a later read's failure repeats.
 SUMMARY_LIMIT = 1000
-#: Seconds a read may still take to come right once its write has shown, at least; more if the
-#: write itself took longer to show.
-GRACE = 2.0
+#: The share of the timeout a read may still take to come right once its write has shown (2 s of
+#: the default 10), or longer if the write itself took longer to show. A slow target's larger
+#: --zd-eventually-timeout lengthens it too.
+GRACE_SHARE = 0.2
 
 
 def eventually(
@@ -83,15 +84,15 @@ class Eventually:
 
     def __call__(self, check: Callable[[], T], *, shown: Callable[[], object] | None = None) -> T:
         """Wait for ``check``. With ``shown``, wait the whole timeout for ``shown`` (the write is
-        visible at all), then give ``check`` (it is right) only the grace: :data:`GRACE` seconds,
-        or as long as the write took to show if that was longer."""
+        visible at all), then give ``check`` (it is right) only the grace: :data:`GRACE_SHARE` of
+        the timeout, or as long as the write took to show if that was longer."""
         __tracebackhide__ = True
         if shown is None:
             return self._wait(check)
         started = self._clock()
         self._wait(shown)
         took = self._clock() - started
-        grace = min(self.timeout, max(GRACE, took))
+        grace = min(self.timeout, max(self.timeout * GRACE_SHARE, took))
         return eventually(
             check,
             timeout=grace,

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from pytest_zdevents.emulator import Emulator, ServedEmulator
-from pytest_zdevents.eventually import GRACE, Eventually, eventually
+from pytest_zdevents.eventually import GRACE_SHARE, Eventually, eventually
 from pytest_zdevents.fixtures import TRACK_PATH
 from pytest_zdevents.reads import IDENTIFIER_EVENTS_PATH
 
@@ -199,8 +199,8 @@ def test_once_the_write_has_shown_a_wrong_answer_fails_after_the_grace_not_the_t
     wrong = Never("stored as sent, not lowercased")
     with pytest.raises(AssertionError, match="not lowercased") as caught:
         waits(wrong, shown=lambda: None)
-    assert fake.now - 100.0 == pytest.approx(GRACE), "the grace, not the 10 s timeout"
-    assert wrong.reads == int(GRACE / 0.5) + 1
+    assert fake.now - 100.0 == pytest.approx(10 * GRACE_SHARE), "the grace, not the 10 s timeout"
+    assert wrong.reads == int(10 * GRACE_SHARE / 0.5) + 1
     assert "the write itself had shown after 0.0 s" in "\n".join(caught.value.__notes__)
     assert waits.timed_out is None, "a wrong answer is not a timeout: later waits still wait"
 
@@ -219,6 +219,7 @@ def test_the_grace_is_as_long_as_the_write_took_to_show() -> None:
         return "right"
 
     assert waits(right_a_little_later, shown=slow_to_show) == "right", "4 s to show, so 4 s of grace"
+    assert 10 * GRACE_SHARE < 4, "only if the share is shorter than the 4 s does this prove anything"
     with pytest.raises(AssertionError, match="not shown yet"):
         waits(lambda: None, shown=Never("not shown yet"))
     assert waits.timed_out is not None, "the write never showing is a timeout"
