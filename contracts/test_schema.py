@@ -27,7 +27,6 @@ from pytest_zdevents.capabilities import OPTIONAL_OPERATIONS
 from pytest_zdevents.client import ZdClient
 from pytest_zdevents.fixtures import session_capabilities, session_config
 from pytest_zdevents.spec import load_view
-from pytest_zdevents.spec_view import view_for
 from pytest_zdevents.target import EMBEDDED_URL
 
 #: The ID of this module's one contract, as in its marker below.
@@ -41,8 +40,7 @@ CHECKS = [
 ]
 
 config = session_config()
-VIEW = view_for(embedded=config.url is None, variations=config.emulator_variation)
-schema = schemathesis.openapi.from_dict(load_view(VIEW))
+schema = schemathesis.openapi.from_dict(load_view(config.spec_view))
 # Configure before any operation is built: schemathesis caches operations with their target.
 schema.config.update(base_url=config.url or EMBEDDED_URL)
 schema.config.generation.update(

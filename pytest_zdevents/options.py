@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from .redaction import MASK
+from .spec_view import View, view_for
 
 ENV_PREFIX = "ZDEVENTS_"
 
@@ -191,6 +192,11 @@ class ZdConfig:
             option.name: {"value": self.shown(option.name), "source": self.settings[option.name].source}
             for option in OPTIONS
         }
+
+    @property
+    def spec_view(self) -> View:
+        """The view of the spec the schema contract holds this run's target to."""
+        return view_for(embedded=self.url is None, variations=self.emulator_variation)
 
     def selects(self, contract: str) -> bool:
         """Whether ``--zd-contract`` selects ``contract``: every contract when it is not given."""

@@ -36,7 +36,6 @@ from .fixtures import (  # noqa: F401 - imported so that pytest finds the fixtur
 from .options import ZdConfig, add_options, resolve, unknown_environment
 from .redaction import scrub
 from .report import ConformanceReport, target_summary
-from .spec_view import view_for
 
 EMULATOR_ONLY = ("emulator_quirk", "emulator_variation", "emulator_lag")
 deviations_key = pytest.StashKey[Deviations]()
@@ -123,7 +122,7 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     zd = config.stash[zd_config_key]
     target = zd.url or "the embedded emulator (in-process)"
     lines = [f"zdevents: target {target}", *zd.header_lines()]
-    view = view_for(embedded=zd.url is None, variations=zd.emulator_variation)
+    view = zd.spec_view
     lines.append(
         f"  schema contract: the {view} view of openapi.yaml"
         + (" (the emulator's own choices included)" if view == "full" else " (only what the docs promise)")

@@ -28,7 +28,6 @@ from .options import ZdConfig
 from .redaction import MASK
 from .sources import links
 from .spec import load_spec
-from .spec_view import view_for
 
 OUTCOMES = tuple(html.OUTCOMES)
 #: How much each outcome weighs when a contract has several tests: the heaviest names it.
@@ -232,9 +231,7 @@ class ConformanceReport:
                 "version": __version__,
                 "spec_version": str(load_spec()["info"]["version"]),
                 # The view of the spec the schema contract held the target to (spec_view.py).
-                "spec_view": view_for(
-                    embedded=self.config.url is None, variations=self.config.emulator_variation
-                ),
+                "spec_view": self.config.spec_view,
             },
             "implementation": self.capabilities.implementation or None,
             "target": self.target,

@@ -164,7 +164,6 @@ class Api:
 
     async def handle(self, request: Request, methods: dict[str, Handler]) -> Response:
         started = time.monotonic()
-        user_route = request.url.path.startswith(USER_ROUTES)
         raw = b""
         headers: dict[str, str] = {}
         try:
@@ -194,7 +193,7 @@ class Api:
             status, answer = handler(request, body)
             response = _json(status, answer)
         except ApiError as error:
-            response = self.error_response(error, user_route=user_route)
+            response = self.error_response(error, user_route=request.url.path.startswith(USER_ROUTES))
         except Exception:
             logger.exception("The emulator failed on %s %s", request.method, request.url.path)
             response = self.error_response(

@@ -242,9 +242,11 @@ class EventsService:
         if raw is None:
             return maximum
         clamped = self._variation("page_size_clamped")
-        digits = raw.lstrip("0") if raw.isascii() and raw.isdigit() else ""
-        # Past six digits the size is over any maximum; int() of thousands of digits would raise.
-        size = int(digits) if 0 < len(digits) <= 6 else maximum + 1 if digits else 0
+        size = 0
+        if raw.isascii() and raw.isdigit():
+            digits = raw.lstrip("0") or "0"
+            # Past six digits the size is over any maximum; int() of thousands of digits would raise.
+            size = int(digits) if len(digits) <= 6 else maximum + 1
         if size < 1 or (size > maximum and not clamped):
             allowed = (
                 f"1 or more (more than {maximum} is served as {maximum})"
@@ -298,8 +300,9 @@ class EventsService:
         links: Any = {"next": next_url} if self._quirk("links_as_object") else [{"next": next_url}]
         if not has_more and self._variation("last_page_cursor_null"):
             after_cursor = None
+        nine_digits = self._variation("nanosecond_timestamps")
         return {
-            "events": [self._event_json(event) for event in events],
+            "events": [self._event_json(event, nine_digits) for event in events],
             "links": links,
             "meta": {"has_more": has_more, "after_cursor": after_cursor},
         }
@@ -562,10 +565,11 @@ class EventsService:
             body["updated_at"] = with_nine_digits(profile.updated_at)
         return body
 
-    def _event_json(self, event: Event) -> dict[str, Any]:
+    def _event_json(self, event: Event, nine_digits: bool) -> dict[str, Any]:
+        """``nine_digits``: the nanosecond_timestamps variation, looked up once per page."""
         body = event.to_json()
         body["user_id"] = self._user_id(event.user_id)
-        if self._variation("nanosecond_timestamps"):
+        if nine_digits:
             body["created_at"] = with_nine_digits(event.created_at)
             body["received_at"] = with_nine_digits(event.received_at)
         if self._quirk("received_at_missing"):

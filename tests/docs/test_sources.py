@@ -28,17 +28,9 @@ CITING = sorted(
         *(ROOT / "docs").glob("*.md"),
     )
 )
-#: Files a reader of the repository or the wheel meets: none may send them outside it.
-SELF_CONTAINED = sorted(
-    str(path.relative_to(ROOT))
-    for path in (
-        ROOT / "README.md",
-        ROOT / "openapi.yaml",
-        ROOT / "contracts/catalogue.yaml",
-        *(ROOT / "contracts").glob("*.py"),
-        *(ROOT / "docs").glob("*.md"),
-    )
-)
+#: Files a reader of the repository or the wheel meets: none may send them outside it. The
+#: same files as those that cite sources.
+SELF_CONTAINED = CITING
 KINDS = {
     "Zendesk docs",
     "Zendesk docs (historical)",
