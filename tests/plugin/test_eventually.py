@@ -289,7 +289,9 @@ def test_a_timed_out_read_prints_its_assertion_once(pytester: pytest.Pytester) -
     text = result.stdout.str()
     assert "direct cause" not in text
     assert text.count("E       AssertionError: 1 of 1 tracked events not readable yet") == 1, text
-    assert text.count("assert not ['zdc-mark-1']") == 1, text
+    # Count traceback lines only: on CI (the CI variable set) pytest's short summary repeats the
+    # whole message, elsewhere it cuts the message to one line.
+    assert text.count("E       assert not ['zdc-mark-1']") == 1, text
     assert "still not so after 0 s and 1 reads" in text
     assert "def eventually(" not in text, "eventually's own frames are hidden"
 
