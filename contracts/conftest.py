@@ -14,7 +14,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, Phase, settings
 
-from pytest_zdevents.fixtures import session_config
+from pytest_zdevents.runtime.session import current
 
 #: Phases against a URL: no shrinking, and so no explaining (which needs it).
 REMOTE_PHASES = tuple(phase for phase in Phase if phase not in (Phase.shrink, Phase.explain))
@@ -22,7 +22,7 @@ REMOTE_PHASES = tuple(phase for phase in Phase if phase not in (Phase.shrink, Ph
 
 @pytest.hookimpl(trylast=True)
 def pytest_configure(config: pytest.Config) -> None:
-    zd_config = session_config()
+    zd_config = current().config
     settings.register_profile(
         "zdevents",
         max_examples=zd_config.max_examples,

@@ -16,11 +16,12 @@ from collections.abc import Callable
 import httpx
 import pytest
 
-from pytest_zdevents.client import ZdClient
-from pytest_zdevents.fixtures import TRACK_PATH, Tracked
-from pytest_zdevents.isolation import EVENT_SOURCES, EVENT_TYPES, Namespace
-from pytest_zdevents.reads import profile_events_path, shown
-from pytest_zdevents.target import Target
+from pytest_zdevents.runtime.client import ZdClient
+from pytest_zdevents.runtime.isolation import EVENT_SOURCES, EVENT_TYPES, Namespace
+from pytest_zdevents.runtime.paths import TRACK_PATH, profile_events_path
+from pytest_zdevents.runtime.reads import shown
+from pytest_zdevents.runtime.target import Target
+from pytest_zdevents.runtime.tracking import Tracked
 
 Send = Callable[[ZdClient], httpx.Response]
 

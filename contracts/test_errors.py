@@ -15,11 +15,18 @@ from typing import Any
 import httpx
 import pytest
 
-from pytest_zdevents.client import ZdClient
-from pytest_zdevents.fixtures import TRACK_PATH, Tracked
-from pytest_zdevents.isolation import EVENT_SOURCES, EVENT_TYPES, Created, Namespace, identifier_query
-from pytest_zdevents.reads import IDENTIFIER_EVENTS_PATH, profile_events_path, shown, user_events_path
-from pytest_zdevents.target import Target
+from pytest_zdevents.runtime.cleanup import Created
+from pytest_zdevents.runtime.client import ZdClient
+from pytest_zdevents.runtime.isolation import EVENT_SOURCES, EVENT_TYPES, Namespace, identifier_query
+from pytest_zdevents.runtime.paths import (
+    IDENTIFIER_EVENTS_PATH,
+    TRACK_PATH,
+    profile_events_path,
+    user_events_path,
+)
+from pytest_zdevents.runtime.reads import shown
+from pytest_zdevents.runtime.target import Target
+from pytest_zdevents.runtime.tracking import Tracked
 
 #: Crockford base32, the alphabet of profile ids (ULIDs, reference §2.5).
 _ULID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"

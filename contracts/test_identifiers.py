@@ -13,18 +13,19 @@ from typing import Any
 
 import pytest
 
-from pytest_zdevents.client import ZdClient
-from pytest_zdevents.fixtures import TRACK_PATH, Tracked
-from pytest_zdevents.isolation import (
+from pytest_zdevents.runtime.cleanup import Created
+from pytest_zdevents.runtime.client import ZdClient
+from pytest_zdevents.runtime.isolation import (
     EVENT_SOURCES,
     EVENT_TYPES,
     PROFILE_SOURCE,
     PROFILE_TYPE,
-    Created,
     Namespace,
     identifier_query,
 )
-from pytest_zdevents.reads import events_shown, get_profile, identifier_pairs, shown
+from pytest_zdevents.runtime.paths import TRACK_PATH
+from pytest_zdevents.runtime.reads import events_shown, get_profile, identifier_pairs, shown
+from pytest_zdevents.runtime.tracking import Tracked
 
 #: A non-standard identifier type (S2's examples use such types, e.g. shoppingnow_id).
 CUSTOM_TYPE = "zdevents_conformance_id"

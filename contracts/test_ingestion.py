@@ -15,22 +15,17 @@ from typing import Any
 import httpx
 import pytest
 
-from pytest_zdevents.client import ZdClient
-from pytest_zdevents.fixtures import TRACK_PATH, Tracked
-from pytest_zdevents.isolation import (
-    EVENT_SOURCES,
-    EVENT_TYPES,
-    Created,
-    Namespace,
-    identifier_query,
-)
-from pytest_zdevents.reads import (
+from pytest_zdevents.runtime.cleanup import Created
+from pytest_zdevents.runtime.client import ZdClient
+from pytest_zdevents.runtime.isolation import EVENT_SOURCES, EVENT_TYPES, Namespace, identifier_query
+from pytest_zdevents.runtime.paths import (
     IDENTIFIER_EVENTS_PATH,
+    TRACK_PATH,
     profile_events_path,
-    read_all,
-    shown,
     user_events_path,
 )
+from pytest_zdevents.runtime.reads import read_all, shown
+from pytest_zdevents.runtime.tracking import Tracked
 
 #: How far the target's clock may be from ours when a timestamp is compared with "now".
 CLOCK_SKEW = timedelta(minutes=5)

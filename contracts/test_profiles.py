@@ -17,28 +17,23 @@ from typing import Any
 import httpx
 import pytest
 
-from pytest_zdevents.capabilities import UNSUPPORTED
-from pytest_zdevents.client import ZdClient
-from pytest_zdevents.fixtures import Tracked, session_capabilities
-from pytest_zdevents.isolation import (
+from pytest_zdevents.runtime.capabilities import UNSUPPORTED
+from pytest_zdevents.runtime.cleanup import Created
+from pytest_zdevents.runtime.client import ZdClient
+from pytest_zdevents.runtime.isolation import (
     EVENT_SOURCES,
     EVENT_TYPES,
     MARK,
     PROFILE_SOURCE,
     PROFILE_TYPE,
-    Created,
     Namespace,
     identifier_query,
     marks,
 )
-from pytest_zdevents.reads import (
-    IDENTIFIER_EVENTS_PATH,
-    get_profile,
-    identifier_pairs,
-    profile_events_path,
-    read_all,
-    user_events_path,
-)
+from pytest_zdevents.runtime.paths import IDENTIFIER_EVENTS_PATH, profile_events_path, user_events_path
+from pytest_zdevents.runtime.reads import get_profile, identifier_pairs, read_all
+from pytest_zdevents.runtime.session import current
+from pytest_zdevents.runtime.tracking import Tracked
 
 A, B = EVENT_SOURCES
 KEY_TYPE = "zdc_key"
@@ -259,7 +254,7 @@ def test_put_by_identifier_creates_then_replaces(
     response = zd_client.put(
         PROFILES_PATH, params=params, json={"profile": {**first, "attributes": {"plan": "gold", "tier": "1"}}}
     )
-    session_capabilities().require_operation(
+    current().capabilities.require_operation(
         response, "PUT /api/v2/user_profiles?identifier=", "profile_writes"
     )
     profile_id = register(zd_created, response)
@@ -317,7 +312,7 @@ def test_put_by_user_and_identifier_creates_then_replaces(
         params=params,
         json={"profile": {**body, "identifiers": [ident, extra], "attributes": {"plan": "gold"}}},
     )
-    session_capabilities().require_operation(
+    current().capabilities.require_operation(
         response, "PUT /api/v2/users/{user_id}/profiles?identifier=", "profile_writes"
     )
     profile_id = register(zd_created, response)
@@ -373,7 +368,7 @@ def test_put_by_id_replaces(
         },
     )
     # The path serves GET (P2) and the profile exists, so a 404 here is an answer, not a missing route.
-    session_capabilities().require_operation(
+    current().capabilities.require_operation(
         response, "PUT /api/v2/user_profiles/{profile_id}", "profile_writes", EXISTING_PATH
     )
     expect_status(response, 200, f"PUT {profile_path(tracked.profile_id)} must answer 200 (S2)")
@@ -397,7 +392,7 @@ def check_patch_merges(
     sends another source; the profile must hold the merge and keep its source and type.
     ``unsupported``: the statuses that mean the target lacks the operation (require_operation)."""
     response = send({"profile": {"attributes": {"plan": "gold", "tier": "1"}}})
-    session_capabilities().require_operation(response, operation, "profile_writes", unsupported)
+    current().capabilities.require_operation(response, operation, "profile_writes", unsupported)
     expect_status(response, 200, f"{operation} must answer 200 (S2)")
 
     def first_applied() -> None:
@@ -531,7 +526,7 @@ def test_delete_removes_profile_and_events(
 
     zd_eventually(visible)
     response = zd_client.delete(profile_path(tracked.profile_id))
-    session_capabilities().require_operation(
+    current().capabilities.require_operation(
         response, "DELETE /api/v2/user_profiles/{profile_id}", "profile_delete", EXISTING_PATH
     )
     expect_status(response, 204, f"DELETE {profile_path(tracked.profile_id)} must answer 204 (S2)")

@@ -27,27 +27,26 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from pytest_zdevents.client import ZdClient
-from pytest_zdevents.fixtures import TRACK_PATH
-from pytest_zdevents.isolation import (
+from pytest_zdevents.runtime.cleanup import Created
+from pytest_zdevents.runtime.client import ZdClient
+from pytest_zdevents.runtime.isolation import (
     EVENT_SOURCES,
     EVENT_TYPES,
     MARK,
     PROFILE_SOURCE,
     PROFILE_TYPE,
-    Created,
     Namespace,
     identifier_query,
     mark_of,
     recent_instant,
 )
-from pytest_zdevents.reads import (
+from pytest_zdevents.runtime.paths import (
     IDENTIFIER_EVENTS_PATH,
+    TRACK_PATH,
     profile_events_path,
-    read_all,
-    read_page,
     user_events_path,
 )
+from pytest_zdevents.runtime.reads import read_all, read_page
 
 A, B = EVENT_SOURCES
 T0, T1, _ = EVENT_TYPES

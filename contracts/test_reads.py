@@ -11,9 +11,10 @@ from typing import Any
 
 import pytest
 
-from pytest_zdevents.client import ZdClient
-from pytest_zdevents.fixtures import Readable
-from pytest_zdevents.reads import IDENTIFIER_EVENTS_PATH, read_all, read_page
+from pytest_zdevents.runtime.client import ZdClient
+from pytest_zdevents.runtime.paths import IDENTIFIER_EVENTS_PATH
+from pytest_zdevents.runtime.reads import read_all, read_page
+from pytest_zdevents.runtime.tracking import Readable
 
 #: A walk of one event a page stops here: a named profile may hold many events.
 MAX_PAGES = 200

@@ -3,7 +3,7 @@
 schemathesis generates valid and invalid input for every operation and sends it through the
 suite's client (credentials, 429 retries, budget). Checked: no 5xx, documented status codes,
 content types, response headers and response bodies. Every target but the embedded emulator as
-it ships is held to the spec's *documented view* (:mod:`pytest_zdevents.spec_view`), which
+it ships is held to the spec's *documented view* (:mod:`pytest_zdevents.spec.view`), which
 enforces none of the emulator's own choices: id and cursor shapes, page-size maximum, error
 statuses and bodies the docs do not give. Not checked here: whether input is accepted or
 refused; the other contract files hold targets to what the docs promise about input.
@@ -23,11 +23,10 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from pytest_zdevents.capabilities import OPTIONAL_OPERATIONS
-from pytest_zdevents.client import ZdClient
-from pytest_zdevents.fixtures import session_capabilities, session_config
-from pytest_zdevents.spec import load_view
-from pytest_zdevents.target import EMBEDDED_URL
+from pytest_zdevents.runtime.capabilities import OPTIONAL_OPERATIONS
+from pytest_zdevents.runtime.client import ZdClient
+from pytest_zdevents.runtime.session import current
+from pytest_zdevents.runtime.target import EMBEDDED_URL
 
 #: The ID of this module's one contract, as in its marker below.
 CONTRACT = "schema.operations.conform"
@@ -39,8 +38,9 @@ CHECKS = [
     response_schema_conformance,
 ]
 
-config = session_config()
-schema = schemathesis.openapi.from_dict(load_view(config.spec_view))
+session = current()
+config = session.config
+schema = schemathesis.openapi.from_dict(session.spec())
 # Configure before any operation is built: schemathesis caches operations with their target.
 schema.config.update(base_url=config.url or EMBEDDED_URL)
 schema.config.generation.update(
@@ -84,13 +84,13 @@ def test_operation_answers_as_the_spec_describes(case: schemathesis.Case, zd_cli
     code, content type, headers and body, and no input may cause a 5xx."""
     capability = OPTIONAL_OPERATIONS.get(case.operation.definition.raw.get("operationId", ""))
     if capability is not None:
-        reason = session_capabilities().missing([capability])
+        reason = session.capabilities.missing([capability])
         if reason is not None:
             pytest.skip(reason)
     response = send(zd_client, case)
     if capability is not None:
         # 404 is a documented answer here (unknown profile); 405 and 501 say "not implemented".
-        session_capabilities().require_operation(
+        session.capabilities.require_operation(
             response, case.operation.label, capability, unsupported=frozenset({405, 501})
         )
     case.validate_response(response, checks=CHECKS)

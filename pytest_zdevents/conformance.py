@@ -19,9 +19,9 @@ from pathlib import Path
 
 import yaml
 
-from .catalogue import contracts_dir
-from .spec import load_view
-from .spec_view import VIEWS
+from pytest_zdevents.spec import load_view
+from pytest_zdevents.spec.catalogue import contracts_dir
+from pytest_zdevents.spec.view import VIEWS
 
 CONFIG_FILENAME = "conformance.ini"
 SPEC_VIEW = "--zd-spec-view"

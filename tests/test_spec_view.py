@@ -1,4 +1,4 @@
-"""The documented view of the spec (``pytest_zdevents.spec_view``): every constraint the emulator
+"""The documented view of the spec (``pytest_zdevents.spec.view``): every constraint the emulator
 chose is relaxed, every constraint the docs make is kept, and what the docs allow validates."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from referencing.jsonschema import DRAFT202012
 
 from pytest_zdevents.conformance import dump_view, main, spec_view_requested
 from pytest_zdevents.spec import load_spec, load_view
-from pytest_zdevents.spec_view import MARKER, NARROWING, is_schema, view_for, walk
+from pytest_zdevents.spec.view import MARKER, NARROWING, is_schema, view_for, walk
 
 FULL = load_spec()
 VIEW = load_view("documented")

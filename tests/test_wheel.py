@@ -19,7 +19,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from pytest_zdevents.catalogue import load_catalogue
+from pytest_zdevents.spec.catalogue import load_catalogue
 
 ROOT = Path(__file__).resolve().parents[1]
 CANARY = "CANARY-7d41e0"

@@ -6,9 +6,9 @@ import re
 
 from suite import catalogue, entries, marked_tests, quirk_map
 
-from pytest_zdevents.capabilities import CAPABILITIES
-from pytest_zdevents.catalogue import load_catalogue
 from pytest_zdevents.emulator.switches import QUIRKS
+from pytest_zdevents.runtime.capabilities import CAPABILITIES
+from pytest_zdevents.spec.catalogue import load_catalogue
 
 ID = re.compile(r"[a-z_]+(\.[a-z0-9_]+){2,}")
 FIELDS = {"id", "must", "source", "file", "quirks", "requires", "writes"}

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pytest_zdevents.capabilities import load_capabilities
 from pytest_zdevents.conformance import SPEC_VIEW
-from pytest_zdevents.deviations import load_deviations
-from pytest_zdevents.options import OPTIONS
+from pytest_zdevents.runtime.capabilities import load_capabilities
+from pytest_zdevents.runtime.config import OPTIONS
+from pytest_zdevents.runtime.deviations import load_deviations
 
 pytest_plugins = ["pytester"]
 

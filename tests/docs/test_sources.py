@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pytest_zdevents.catalogue import load_catalogue
-from pytest_zdevents.sources import SOURCES_DOC, cited, links, load_sources, parse
+from pytest_zdevents.spec.catalogue import load_catalogue
+from pytest_zdevents.spec.sources import SOURCES_DOC, cited, links, load_sources, parse
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / SOURCES_DOC
@@ -62,7 +62,7 @@ def test_the_wheel_ships_the_doc_where_the_plugin_looks() -> None:
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
     shipped = pyproject["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]
     assert shipped.get(SOURCES_DOC) == f"pytest_zdevents/{SOURCES_DOC}", (
-        "the wheel must carry docs/sources.md inside the package, where pytest_zdevents.bundled looks"
+        "the wheel must carry docs/sources.md inside the package, where pytest_zdevents.spec.bundled looks"
     )
 
 

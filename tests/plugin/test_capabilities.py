@@ -11,7 +11,7 @@ import httpx
 import pytest
 from helpers import option_file_error, write_file
 
-from pytest_zdevents.capabilities import (
+from pytest_zdevents.runtime.capabilities import (
     CAPABILITIES,
     TOP_LEVEL,
     Capabilities,

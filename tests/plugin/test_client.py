@@ -11,7 +11,7 @@ import time
 import httpx
 import pytest
 
-from pytest_zdevents.client import (
+from pytest_zdevents.runtime.client import (
     MAX_RETRIES,
     MAX_WAIT,
     BudgetExhausted,
@@ -20,8 +20,8 @@ from pytest_zdevents.client import (
     ZdClient,
     retry_after,
 )
-from pytest_zdevents.reads import read_page
-from pytest_zdevents.redaction import MASK
+from pytest_zdevents.runtime.reads import read_page
+from pytest_zdevents.runtime.redaction import MASK
 
 BASE = "https://zd.example.invalid"
 EMAIL = "agent@example.com"
@@ -235,7 +235,7 @@ def basic(user: str, password: str) -> str:
 
 @pytest.mark.parametrize("first", ["ok", "429"])
 def test_debug_log_never_shows_credentials(caplog: pytest.LogCaptureFixture, first: str) -> None:
-    caplog.set_level(logging.DEBUG, logger="pytest_zdevents.client")
+    caplog.set_level(logging.DEBUG, logger="pytest_zdevents.runtime.client")
     answers = [ok()] if first == "ok" else [too_many("0"), ok()]
     server = Server(*answers)
     with make_client(
@@ -261,7 +261,7 @@ def test_debug_log_never_shows_credentials(caplog: pytest.LogCaptureFixture, fir
 
 
 def test_bearer_token_is_not_logged(caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.DEBUG, logger="pytest_zdevents.client")
+    caplog.set_level(logging.DEBUG, logger="pytest_zdevents.runtime.client")
     server = Server(too_many("0"), ok())
     with make_client(
         server, sleeps=[], headers={"Authorization": f"Bearer {SECRET}"}, secrets=[SECRET]

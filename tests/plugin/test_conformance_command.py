@@ -8,8 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from pytest_zdevents.catalogue import contracts_dir
 from pytest_zdevents.conformance import CONFIG_FILENAME, arguments
+from pytest_zdevents.spec.catalogue import contracts_dir
 
 
 def test_arguments_pin_the_configuration_rootdir_and_cache(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from helpers import option_file_error, write_file
 
-from pytest_zdevents.deviations import FIELDS, Deviation, load_deviations
+from pytest_zdevents.runtime.deviations import FIELDS, Deviation, load_deviations
 
 CONTRACTS = Path(__file__).resolve().parents[2] / "contracts"
 

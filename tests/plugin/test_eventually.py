@@ -17,9 +17,8 @@ from typing import Any
 import pytest
 
 from pytest_zdevents.emulator import Emulator, ServedEmulator
-from pytest_zdevents.eventually import GRACE_SHARE, Eventually, eventually
-from pytest_zdevents.fixtures import TRACK_PATH
-from pytest_zdevents.reads import IDENTIFIER_EVENTS_PATH
+from pytest_zdevents.runtime.eventually import GRACE_SHARE, Eventually, eventually
+from pytest_zdevents.runtime.paths import IDENTIFIER_EVENTS_PATH, TRACK_PATH
 
 CONTRACTS_CONFTEST = Path(__file__).resolve().parents[2] / "contracts" / "conftest.py"
 EMAIL, TOKEN = "e@example.com", "Tok-eventually-5d1c"
@@ -306,9 +305,9 @@ from pathlib import Path
 
 from hypothesis import example, given, strategies as st
 
-from pytest_zdevents.fixtures import TRACK_PATH
-from pytest_zdevents.isolation import EVENT_SOURCES, EVENT_TYPES, identifier_query
-from pytest_zdevents.reads import IDENTIFIER_EVENTS_PATH
+from pytest_zdevents.runtime.paths import TRACK_PATH
+from pytest_zdevents.runtime.isolation import EVENT_SOURCES, EVENT_TYPES, identifier_query
+from pytest_zdevents.runtime.reads import IDENTIFIER_EVENTS_PATH
 
 LOG = Path(__file__).with_name("log.txt")
 

@@ -9,12 +9,12 @@ import threading
 
 import pytest
 
-from pytest_zdevents.isolation import PROFILE_SOURCE, PROFILE_TYPE, Namespace
+from pytest_zdevents.runtime.isolation import PROFILE_SOURCE, PROFILE_TYPE, Namespace
 
 TRACKING = """
 import json, pathlib
 import pytest
-from pytest_zdevents.isolation import identifier_query
+from pytest_zdevents.runtime.isolation import identifier_query
 
 
 def test_track_and_read_back(zd_client, zd_track, zd_eventually, zd_namespace):

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from pytest_zdevents.html import render
+from pytest_zdevents.reporting.html import render
 
 SCRIPT = "<script>alert(1)</script>"
 

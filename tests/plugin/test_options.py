@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from pytest_zdevents.options import OPTIONS
+from pytest_zdevents.runtime.config import OPTIONS
 
 # name: (flag, ini key, environment variable), as docs/suite.md spells them.
 NAMES: dict[str, tuple[str, str, str]] = {

@@ -10,11 +10,10 @@ from typing import Any
 import httpx
 import pytest
 
-from pytest_zdevents.client import BudgetExhausted
 from pytest_zdevents.emulator import Emulator, ServedEmulator
 from pytest_zdevents.emulator.seeding import export_state
-from pytest_zdevents.fixtures import _delete_created
-from pytest_zdevents.isolation import Created
+from pytest_zdevents.runtime.cleanup import Created, delete_created
+from pytest_zdevents.runtime.client import BudgetExhausted
 
 EMAIL = "e@example.com"
 TOKEN = "Tok-remote-7f3a9c"  # distinctive, so that its absence from the output means something
@@ -187,7 +186,7 @@ def test_delete_created_reports_each_failure() -> None:
             "p-budget": BudgetExhausted("budget spent"),
         }
     )
-    lines = _delete_created(client, created)  # type: ignore[arg-type]
+    lines = delete_created(client, created)  # type: ignore[arg-type]
     assert client.deleted == [
         f"/api/v2/user_profiles/{i}" for i in ("p-ok", "p-gone", "p-raises", "p-500", "p-budget")
     ]
@@ -200,7 +199,7 @@ def test_delete_created_reports_each_failure() -> None:
 
 def test_delete_created_with_nothing_created() -> None:
     client = FakeClient({})
-    assert _delete_created(client, Created()) == [  # type: ignore[arg-type]
+    assert delete_created(client, Created()) == [  # type: ignore[arg-type]
         "pytest-zdevents deleted 0 of the 0 profiles it created."
     ]
     assert client.deleted == []
@@ -213,7 +212,7 @@ def test_delete_created_all_fine() -> None:
     created.add("a")
     created.discard("b")
     client = FakeClient({"a": 204})
-    assert _delete_created(client, created) == [  # type: ignore[arg-type]
+    assert delete_created(client, created) == [  # type: ignore[arg-type]
         "pytest-zdevents deleted 1 of the 1 profiles it created."
     ]
 

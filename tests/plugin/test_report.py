@@ -17,7 +17,7 @@ from xml.etree import ElementTree
 import pytest
 
 from pytest_zdevents import __version__
-from pytest_zdevents.catalogue import contracts_dir, load_catalogue
+from pytest_zdevents.spec.catalogue import contracts_dir, load_catalogue
 
 FAILING = "filters.end_time.inclusive"
 PASSING = "filters.source.matches"

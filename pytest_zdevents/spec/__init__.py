@@ -1,8 +1,8 @@
 """Find and load the OpenAPI description of the Zendesk Events and Profiles APIs.
 
 The spec lives at the repository root as ``openapi.yaml``; the wheel ships a copy inside the
-package (:mod:`pytest_zdevents.bundled`). :func:`load_view` gives either of its two views
-(:mod:`pytest_zdevents.spec_view`).
+package (:mod:`pytest_zdevents.spec.bundled`). :func:`load_view` gives either of its two views
+(:mod:`pytest_zdevents.spec.view`).
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from typing import Any
 
 import yaml
 
-from .bundled import bundled
-from .spec_view import View, documented_view
+from pytest_zdevents.spec.bundled import bundled
+from pytest_zdevents.spec.view import View, documented_view
 
 SPEC_FILENAME = "openapi.yaml"
 

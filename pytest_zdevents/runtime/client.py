@@ -16,9 +16,9 @@ from typing import Any
 
 import httpx
 
-from .redaction import redact
+from pytest_zdevents.runtime.redaction import redact
 
-logger = logging.getLogger("pytest_zdevents.client")
+logger = logging.getLogger("pytest_zdevents.runtime.client")
 
 MAX_RETRIES = 5
 MAX_WAIT = 60.0

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from .bundled import bundled
+from pytest_zdevents.spec.bundled import bundled
 
 CONTRACTS_DIRNAME = "contracts"
 CATALOGUE_FILENAME = "catalogue.yaml"
@@ -29,7 +29,7 @@ class Contract:
     source: str
     file: str
     quirks: tuple[str, ...]
-    #: Optional capabilities (:data:`pytest_zdevents.capabilities.CAPABILITIES`) it needs.
+    #: Optional capabilities (:data:`pytest_zdevents.runtime.capabilities.CAPABILITIES`) it needs.
     requires: tuple[str, ...]
     #: It sends requests other than GET, so it creates data on the target.
     writes: bool

@@ -7,7 +7,8 @@ from typing import Any
 
 import httpx
 
-from .client import ZdClient
+from pytest_zdevents.runtime.client import ZdClient
+from pytest_zdevents.runtime.paths import profile_events_path, profile_path
 
 #: A walk longer than this is taken for a cursor that never ends.
 MAX_PAGES = 1000
@@ -41,17 +42,6 @@ def read_all(
     raise AssertionError(f"meta.has_more was still true after {MAX_PAGES} pages of GET {path}.")
 
 
-def profile_events_path(profile_id: str) -> str:
-    return f"/api/v2/user_profiles/{profile_id}/events"
-
-
-def user_events_path(user_id: str) -> str:
-    return f"/api/v2/users/{user_id}/events"
-
-
-IDENTIFIER_EVENTS_PATH = "/api/v2/user_profiles/events"
-
-
 def events_shown(client: ZdClient, profile_id: str, count: int) -> None:
     """That the ``count`` events tracked against a profile are readable by its id (E3): the
     writes have shown, for ``zd_eventually(check, shown=...)``."""
@@ -69,7 +59,7 @@ def shown(response: httpx.Response) -> str:
 
 def get_profile(client: ZdClient, profile_id: str) -> dict[str, Any]:
     """GET /api/v2/user_profiles/{profile_id} (P2): the profile object of a 200."""
-    path = f"/api/v2/user_profiles/{profile_id}"
+    path = profile_path(profile_id)
     response = client.get(path)
     assert response.status_code == 200, (
         f'GET {path} of an existing profile must answer 200 {{"profile": ...}} (S2); got {shown(response)}'

@@ -20,14 +20,15 @@ from typing import Any
 
 import pytest
 
-from . import __version__, html
-from .capabilities import Capabilities
-from .catalogue import Contract, areas, load_catalogue
-from .deviations import Deviations
-from .options import ZdConfig
-from .redaction import MASK
-from .sources import links
-from .spec import load_spec
+from pytest_zdevents import __version__
+from pytest_zdevents.reporting import html
+from pytest_zdevents.runtime.capabilities import Capabilities
+from pytest_zdevents.runtime.config import ZdConfig
+from pytest_zdevents.runtime.deviations import Deviations
+from pytest_zdevents.runtime.redaction import MASK
+from pytest_zdevents.spec import load_spec
+from pytest_zdevents.spec.catalogue import Contract, areas, load_catalogue
+from pytest_zdevents.spec.sources import links
 
 OUTCOMES = tuple(html.OUTCOMES)
 #: How much each outcome weighs when a contract has several tests: the heaviest names it.
@@ -219,7 +220,7 @@ class ConformanceReport:
         return "\n".join(lines)
 
     def as_dict(self, exit_status: int) -> dict[str, Any]:
-        """The JSON report; :func:`pytest_zdevents.html.render` draws the HTML matrix from it."""
+        """The JSON report; :func:`pytest_zdevents.reporting.html.render` draws the HTML matrix from it."""
         finished = datetime.datetime.now(datetime.UTC)
         contracts = self.contracts()
         totals = dict.fromkeys(OUTCOMES, 0)

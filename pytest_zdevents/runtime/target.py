@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from .client import RequestBudget, ZdClient
-from .emulator import Emulator
-from .emulator.runtime import InProcessTransport
-from .options import ZdConfig
-from .redaction import basic_credentials, register
+from pytest_zdevents.emulator import Emulator
+from pytest_zdevents.emulator.runtime import InProcessTransport
+from pytest_zdevents.runtime.client import RequestBudget, ZdClient
+from pytest_zdevents.runtime.config import ZdConfig
+from pytest_zdevents.runtime.redaction import basic_credentials, register
 
 #: The in-process emulator's base URL: no request with it ever leaves the process.
 EMBEDDED_URL = "http://zdevents-emulator.invalid"
@@ -75,7 +75,7 @@ class Target:
 def open_target(zd: ZdConfig) -> Target:
     """The target the options name. The embedded emulator gets credentials made for this run, so
     that authentication is exercised, plus any quirks, variations and lag asked for. Its secrets
-    are registered for redaction (:mod:`pytest_zdevents.redaction`)."""
+    are registered for redaction (:mod:`pytest_zdevents.runtime.redaction`)."""
     target = _target(zd)
     register(*target.secrets)
     return target

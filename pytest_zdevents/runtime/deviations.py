@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from .optionfile import OptionFile
+from pytest_zdevents.runtime.optionfile import OptionFile
 
 FIELDS = ("id", "reason", "link")
 

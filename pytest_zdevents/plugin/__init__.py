@@ -1,46 +1,30 @@
 """The pytest plugin: options, markers, the report header, contract selection and skips,
 deviations, redaction of reports, the seed, the budget stop and the clean-up report. Fixtures live
-in :mod:`pytest_zdevents.fixtures`; the logic in modules named for it."""
+in :mod:`pytest_zdevents.plugin.fixtures`; the logic in modules named for it."""
 
 from __future__ import annotations
 
 import random
-import re
 from collections.abc import Generator
 from pathlib import Path
 
 import pytest
 
-from .capabilities import load_capabilities
-from .catalogue import load_catalogue
-from .client import BudgetExhausted, RequestBudget
-from .deviations import Deviations, load_deviations
-from .emulator.switches import QUIRKS, VARIATIONS, unknown_names
-from .fixtures import (  # noqa: F401 - imported so that pytest finds the fixtures
-    _session,
-    _zd_served_emulator,
-    budget_key,
-    cleanup_report_key,
-    session_capabilities,
-    zd_client,
-    zd_config,
-    zd_config_key,
-    zd_created,
-    zd_emulator,
-    zd_eventually,
-    zd_namespace,
-    zd_readable,
-    zd_target,
-    zd_track,
-)
-from .options import ZdConfig, add_options, resolve, unknown_environment
-from .redaction import scrub
-from .report import ConformanceReport, target_summary
+from pytest_zdevents.emulator.switches import QUIRKS, VARIATIONS, unknown_names
+from pytest_zdevents.plugin.options import add_options, resolve, unknown_environment
+from pytest_zdevents.plugin.selection import WRITES_MARKER, contract_id, select
+from pytest_zdevents.reporting.collector import ConformanceReport, target_summary
+from pytest_zdevents.runtime.capabilities import load_capabilities
+from pytest_zdevents.runtime.client import BudgetExhausted, RequestBudget
+from pytest_zdevents.runtime.config import ZdConfig
+from pytest_zdevents.runtime.deviations import load_deviations
+from pytest_zdevents.runtime.redaction import scrub
+from pytest_zdevents.runtime.session import Session
+
+#: The fixtures, registered with these hooks.
+pytest_plugins = ["pytest_zdevents.plugin.fixtures", "pytest_zdevents.plugin.emulator"]
 
 EMULATOR_ONLY = ("emulator_quirk", "emulator_variation", "emulator_lag")
-deviations_key = pytest.StashKey[Deviations]()
-seed_key = pytest.StashKey[int]()
-WRITES_MARKER = "zd_writes"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -61,17 +45,24 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     zd = resolve(config)
     _check_usage(zd)
-    capabilities = load_capabilities(_path(zd.capabilities))
-    deviations = load_deviations(_path(zd.deviations))
-    config.stash[zd_config_key] = zd
-    config.stash[deviations_key] = deviations
-    config.stash[seed_key] = seed = _seed(config, zd)
-    config.option.hypothesis_seed = str(seed)
-    _session.update(config=zd, capabilities=capabilities)
-    config.stash[budget_key] = RequestBudget(zd.request_budget)
+    session = Session(
+        config=zd,
+        capabilities=load_capabilities(_path(zd.capabilities)),
+        deviations=load_deviations(_path(zd.deviations)),
+        seed=_seed(config, zd),
+        budget=RequestBudget(zd.request_budget),
+    )
+    session.start(config)
+    config.option.hypothesis_seed = str(session.seed)
     if not hasattr(config, "workerinput"):
-        report = ConformanceReport(zd, capabilities, deviations, seed, target_summary(zd))
+        report = ConformanceReport(
+            zd, session.capabilities, session.deviations, session.seed, target_summary(zd)
+        )
         config.pluginmanager.register(report, "zdevents-report")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    Session.end(config)
 
 
 def _path(value: str | None) -> Path | None:
@@ -115,11 +106,12 @@ def _seed(config: pytest.Config, zd: ZdConfig) -> int:
 @pytest.hookimpl(optionalhook=True)
 def pytest_configure_node(node: object) -> None:
     """xdist: every worker runs with the controller's seed."""
-    node.workerinput["zdevents_seed"] = node.config.stash[seed_key]  # type: ignore[attr-defined]
+    node.workerinput["zdevents_seed"] = Session.of(node.config).seed  # type: ignore[attr-defined]
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
-    zd = config.stash[zd_config_key]
+    session = Session.of(config)
+    zd = session.config
     target = zd.url or "the embedded emulator (in-process)"
     lines = [f"zdevents: target {target}", *zd.header_lines()]
     view = zd.spec_view
@@ -128,7 +120,7 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
         + (" (the emulator's own choices included)" if view == "full" else " (only what the docs promise)")
     )
     if zd.seed is None:
-        seed = config.stash[seed_key]
+        seed = session.seed
         lines.append(f"  seed: {seed} (chosen for this run; replay with --zd-seed {seed})")
     unknown = unknown_environment()
     if unknown:
@@ -139,63 +131,10 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     return lines
 
 
-def contract_id(item: pytest.Item) -> str | None:
-    """The ID of the contract ``item`` checks, from its ``contract`` marker."""
-    marker = item.get_closest_marker("contract")
-    return marker.args[0] if marker and marker.args else None
-
-
 # tryfirst: the zd_writes marker must be there before -m deselects by it.
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark what writes, skip what the run rules out (capabilities, --zd-read-only), mark known
-    deviations as expected failures, and keep only the contracts --zd-contract selects."""
-    zd = config.stash[zd_config_key]
-    capabilities = session_capabilities()
-    deviations = config.stash[deviations_key]
-    catalogue = load_catalogue()
-    for item in items:
-        contract = contract_id(item)
-        entry = catalogue.get(contract or "")
-        if entry is None:
-            continue
-        writes = _writes(item, entry.writes, capabilities.read_only_data is not None)
-        if writes:
-            item.add_marker(WRITES_MARKER)
-            if zd.read_only:
-                item.add_marker(
-                    pytest.mark.skip(
-                        reason="--zd-read-only: this contract writes to the target, so it is skipped."
-                    )
-                )
-        reason = capabilities.missing(entry.requires)
-        if reason is not None:
-            item.add_marker(pytest.mark.skip(reason=reason))
-        deviation = deviations.mark(item, contract, strict=zd.strict)
-        if deviation is not None:
-            item.user_properties.append(("deviation", deviation.id))
-    if not zd.contract:
-        return
-    selected, deselected = [], []
-    for item in items:
-        (selected if zd.selects(contract_id(item) or "") else deselected).append(item)
-    if deselected:
-        config.hook.pytest_deselected(items=deselected)
-        items[:] = selected
-
-
-#: A test of one operation (the schema contract's items) that only reads: ``[GET /path]``.
-_READ_OPERATION = re.compile(r"\[(GET|HEAD) /[^\]]*\]$")
-
-
-def _writes(item: pytest.Item, contract_writes: bool, data_named: bool) -> bool:
-    """Whether this test writes to the target."""
-    if "zd_readable" in getattr(item, "fixturenames", ()):
-        # It reads the data the capabilities file names, or tracks its own when none is named.
-        return not data_named
-    if _READ_OPERATION.search(item.name):
-        return False
-    return contract_writes
+    select(config, Session.of(config), items)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -209,7 +148,7 @@ def pytest_runtest_makereport(
     if identifier is not None and ("contract", identifier) not in report.user_properties:
         report.user_properties.append(("contract", identifier))
     if identifier is not None and report.failed:
-        seed = item.config.stash[seed_key]
+        seed = Session.of(item.config).seed
         report.sections.append(
             (
                 "zdevents replay",
@@ -256,22 +195,20 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     the controller, which reports them."""
     workeroutput = getattr(session.config, "workeroutput", None)
     if workeroutput is not None:
-        workeroutput["zdevents_cleanup"] = session.config.stash.get(cleanup_report_key, [])
-        workeroutput["zdevents_matched"] = sorted(session.config.stash[deviations_key].matched)
+        zd_session = Session.of(session.config)
+        workeroutput["zdevents_cleanup"] = zd_session.cleanup_report
+        workeroutput["zdevents_matched"] = sorted(zd_session.deviations.matched)
 
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_testnodedown(node: object, error: object) -> None:
     """xdist: a worker finished; keep what it hands over for the end of the run."""
     output = getattr(node, "workeroutput", {})
-    config = node.config  # type: ignore[attr-defined]
-    config.stash[cleanup_report_key] = [
-        *config.stash.get(cleanup_report_key, []),
-        *output.get("zdevents_cleanup", []),
-    ]
-    config.stash[deviations_key].matched.update(output.get("zdevents_matched", []))
+    session = Session.of(node.config)  # type: ignore[attr-defined]
+    session.cleanup_report.extend(output.get("zdevents_cleanup", []))
+    session.deviations.matched.update(output.get("zdevents_matched", []))
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
-    for line in config.stash.get(cleanup_report_key, []):
+    for line in Session.of(config).cleanup_report:
         terminalreporter.write_line(line)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-_PACKAGE_DIR = Path(__file__).resolve().parent
+# This module lives in pytest_zdevents/spec/; the bundled files sit beside the package root.
+_PACKAGE_DIR = Path(__file__).resolve().parents[1]
 
 
 def bundled(name: str) -> Path:

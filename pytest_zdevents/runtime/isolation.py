@@ -1,4 +1,4 @@
-"""Keeping runs apart on a shared target, and cleaning up after them.
+"""Keeping runs apart on a shared target.
 
 A real account allows 50 sources and 2,500 types (reference 6.1), so a run never mints sources or
 types: it uses the fixed set below and makes what it creates unique through identifier values.
@@ -11,8 +11,6 @@ import secrets
 import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
-
-import httpx
 
 PROFILE_SOURCE = "zdevents_conformance"
 PROFILE_TYPE = "customer"
@@ -70,34 +68,3 @@ def identifier_query(
 ) -> str:
     """``source:type:identifier_type:identifier_value`` (S5)."""
     return f"{source}:{type_}:{identifier['type']}:{identifier['value']}"
-
-
-class Created:
-    """Profiles this run created, to delete at the end. Never anything it did not create."""
-
-    def __init__(self) -> None:
-        self._ids: dict[str, None] = {}
-        self._lock = threading.Lock()
-
-    def add(self, profile_id: str) -> None:
-        with self._lock:
-            self._ids[profile_id] = None
-
-    def add_from(self, response: httpx.Response) -> None:
-        """Register the profile a track answer names, if the request was accepted: a request
-        that should have been refused but was not must still be cleaned up."""
-        if 200 <= response.status_code < 300:
-            try:
-                profile_id = response.json().get("profile_id")
-            except (ValueError, AttributeError):
-                return
-            if profile_id:
-                self.add(str(profile_id))
-
-    def discard(self, profile_id: str) -> None:
-        with self._lock:
-            self._ids.pop(profile_id, None)
-
-    def ids(self) -> list[str]:
-        with self._lock:
-            return list(self._ids)

@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .sources import citation_spans
+from pytest_zdevents.spec.sources import citation_spans
 
 __all__ = ["render"]
 

@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
-from .optionfile import OptionFile
+from pytest_zdevents.runtime.optionfile import OptionFile
 
 #: How a server says it does not have an operation at all.
 UNSUPPORTED = frozenset({404, 405, 501})

@@ -1,0 +1,59 @@
+"""Cleaning up after a run: the profiles it created, deleted at the end. Never anything else."""
+
+from __future__ import annotations
+
+import threading
+
+import httpx
+
+from pytest_zdevents.runtime.client import ZdClient
+from pytest_zdevents.runtime.paths import profile_path
+
+
+class Created:
+    """Profiles this run created, to delete at the end. Never anything it did not create."""
+
+    def __init__(self) -> None:
+        self._ids: dict[str, None] = {}
+        self._lock = threading.Lock()
+
+    def add(self, profile_id: str) -> None:
+        with self._lock:
+            self._ids[profile_id] = None
+
+    def add_from(self, response: httpx.Response) -> None:
+        """Register the profile a track answer names, if the request was accepted: a request
+        that should have been refused but was not must still be cleaned up."""
+        if 200 <= response.status_code < 300:
+            try:
+                profile_id = response.json().get("profile_id")
+            except (ValueError, AttributeError):
+                return
+            if profile_id:
+                self.add(str(profile_id))
+
+    def discard(self, profile_id: str) -> None:
+        with self._lock:
+            self._ids.pop(profile_id, None)
+
+    def ids(self) -> list[str]:
+        with self._lock:
+            return list(self._ids)
+
+
+def delete_created(client: ZdClient, created: Created) -> list[str]:
+    """Delete every profile the run created (best effort); lines for the terminal summary."""
+    failures = []
+    ids = created.ids()
+    for profile_id in ids:
+        try:
+            status = client.delete(profile_path(profile_id)).status_code
+        except Exception as exc:
+            failures.append(f"{profile_id} ({type(exc).__name__}: {exc})")
+            continue
+        if status not in (204, 404):
+            failures.append(f"{profile_id} (HTTP {status})")
+    lines = [f"pytest-zdevents deleted {len(ids) - len(failures)} of the {len(ids)} profiles it created."]
+    if failures:
+        lines.append("It could not delete these; delete them by hand: " + ", ".join(failures))
+    return lines

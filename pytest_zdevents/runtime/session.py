@@ -1,0 +1,65 @@
+"""The running session: its options, the target's capabilities, the expected deviations, the seed,
+the request budget and the clean-up report, in one object the plugin keeps in the pytest stash.
+
+Code that runs while a module is imported (schemathesis builds its test items then, before any
+fixture exists) reaches it through :func:`current`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from pytest_zdevents.runtime.capabilities import Capabilities
+from pytest_zdevents.runtime.client import RequestBudget
+from pytest_zdevents.runtime.config import ZdConfig
+from pytest_zdevents.runtime.deviations import Deviations
+from pytest_zdevents.spec import load_view
+
+
+@dataclass
+class Session:
+    config: ZdConfig
+    capabilities: Capabilities
+    deviations: Deviations
+    #: The hypothesis seed of the run, printed so that it can be replayed.
+    seed: int
+    #: Shared by every client of this process: the run stops cleanly when it is spent.
+    budget: RequestBudget
+    #: Lines for the terminal summary: what clean-up deleted, and what it could not.
+    cleanup_report: list[str] = field(default_factory=list)
+
+    def spec(self) -> dict[str, Any]:
+        """The view of ``openapi.yaml`` the schema contract holds this run's target to."""
+        return load_view(self.config.spec_view)
+
+    @classmethod
+    def of(cls, config: pytest.Config) -> Session:
+        return config.stash[_KEY]
+
+    def start(self, config: pytest.Config) -> None:
+        """Keep this session in ``config``'s stash, and as the current one of this process."""
+        global _current
+        config.stash[_KEY] = _current = self
+
+    @staticmethod
+    def end(config: pytest.Config) -> None:
+        global _current
+        if _current is config.stash.get(_KEY, None):
+            _current = None
+
+
+_KEY = pytest.StashKey[Session]()
+_current: Session | None = None
+
+
+def current() -> Session:
+    """The session of the pytest run this process is in."""
+    if _current is None:
+        raise RuntimeError(
+            "No pytest-zdevents session is running: the contracts run under pytest with the "
+            "pytest-zdevents plugin (run `pytest contracts`)."
+        )
+    return _current
