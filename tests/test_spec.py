@@ -23,7 +23,7 @@ from openapi_spec_validator import OpenAPIV31SpecValidator, validate
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from pytest_zdevents.spec import bundled as bundled_module
+from pytest_zdevents.spec import resources as bundled_module
 from pytest_zdevents.spec import load_spec, spec_path
 
 SPEC = load_spec()

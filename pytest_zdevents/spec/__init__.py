@@ -1,7 +1,7 @@
 """Find and load the OpenAPI description of the Zendesk Events and Profiles APIs.
 
 The spec lives at the repository root as ``openapi.yaml``; the wheel ships a copy inside the
-package (:mod:`pytest_zdevents.spec.bundled`). :func:`load_view` gives either of its two views
+package (:mod:`pytest_zdevents.spec.resources`). :func:`load_view` gives either of its two views
 (:mod:`pytest_zdevents.spec.view`).
 """
 
@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from pytest_zdevents.spec.bundled import bundled
+from pytest_zdevents.spec.resources import bundled
 from pytest_zdevents.spec.view import View, documented_view
 
 SPEC_FILENAME = "openapi.yaml"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from pytest_zdevents.spec.bundled import bundled
+from pytest_zdevents.spec.resources import bundled
 
 CONTRACTS_DIRNAME = "contracts"
 CATALOGUE_FILENAME = "catalogue.yaml"

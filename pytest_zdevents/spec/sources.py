@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from pytest_zdevents.spec.bundled import bundled
+from pytest_zdevents.spec.resources import bundled
 
 SOURCES_DOC = "docs/sources.md"
 

@@ -62,7 +62,7 @@ def test_the_wheel_ships_the_doc_where_the_plugin_looks() -> None:
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
     shipped = pyproject["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]
     assert shipped.get(SOURCES_DOC) == f"pytest_zdevents/{SOURCES_DOC}", (
-        "the wheel must carry docs/sources.md inside the package, where pytest_zdevents.spec.bundled looks"
+        "the wheel must carry docs/sources.md inside the package, where pytest_zdevents.spec.resources looks"
     )
 
 

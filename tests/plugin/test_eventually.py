@@ -305,9 +305,8 @@ from pathlib import Path
 
 from hypothesis import example, given, strategies as st
 
-from pytest_zdevents.runtime.paths import TRACK_PATH
+from pytest_zdevents.runtime.paths import IDENTIFIER_EVENTS_PATH, TRACK_PATH
 from pytest_zdevents.runtime.isolation import EVENT_SOURCES, EVENT_TYPES, identifier_query
-from pytest_zdevents.runtime.reads import IDENTIFIER_EVENTS_PATH
 
 LOG = Path(__file__).with_name("log.txt")
 
