@@ -23,8 +23,9 @@ from openapi_spec_validator import OpenAPIV31SpecValidator, validate
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from pytest_zdevents.runtime.capabilities import CAPABILITIES
+from pytest_zdevents.spec import load_spec, optional_operations, spec_path
 from pytest_zdevents.spec import resources as bundled_module
-from pytest_zdevents.spec import load_spec, spec_path
 
 SPEC = load_spec()
 SPEC_URI = "urn:pytest-zdevents:openapi"
@@ -105,6 +106,18 @@ def operations() -> Iterator[tuple[str, str, dict[str, Any]]]:
 def operation(x_id: str) -> dict[str, Any]:
     (found,) = [op for _, _, op in operations() if op.get("x-zdevents-id") == x_id]
     return found
+
+
+def test_the_profile_writes_and_delete_are_the_optional_operations() -> None:
+    """The Profiles API's writes (P4-P8) and delete (P9) are what a target may lack: each names
+    its capability (``x-zdevents-capability``), one the capabilities file knows."""
+    marked = {operation(x_id)["operationId"]: x_id for x_id in ("P4", "P5", "P6", "P7", "P8", "P9")}
+    assert set(optional_operations()) == set(marked)
+    assert {marked[op]: cap for op, cap in optional_operations().items()} == {
+        **dict.fromkeys(("P4", "P5", "P6", "P7", "P8"), "profile_writes"),
+        "P9": "profile_delete",
+    }
+    assert set(optional_operations().values()) <= set(CAPABILITIES)
 
 
 def responses_of(x_id: str) -> dict[str, Any]:

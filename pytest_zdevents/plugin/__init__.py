@@ -16,7 +16,7 @@ from pytest_zdevents.plugin.selection import WRITES_MARKER, contract_id, select
 from pytest_zdevents.reporting.collector import ConformanceReport, target_summary
 from pytest_zdevents.runtime.capabilities import load_capabilities
 from pytest_zdevents.runtime.client import BudgetExhausted, RequestBudget
-from pytest_zdevents.runtime.config import ZdConfig
+from pytest_zdevents.runtime.config import ZdConfig, flag
 from pytest_zdevents.runtime.deviations import load_deviations
 from pytest_zdevents.runtime.redaction import scrub
 from pytest_zdevents.runtime.session import Session
@@ -41,7 +41,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         f"{WRITES_MARKER}: the contract writes to the target (creates profiles and events); "
-        "--zd-read-only skips it.",
+        f"{flag('read_only')} skips it.",
     )
     zd = resolve(config)
     _check_usage(zd)
@@ -73,14 +73,14 @@ def _check_usage(zd: ZdConfig) -> None:
     if zd.url is not None:
         given = [n for n in EMULATOR_ONLY if zd.settings[n].source != "default"]
         if given:
-            flags = ", ".join("--zd-" + n.replace("_", "-") for n in given)
+            flags = ", ".join(flag(n) for n in given)
             raise pytest.UsageError(
                 f"{flags} apply only to the embedded emulator, and --zd-url names another target. "
                 "Drop one or the other."
             )
     for kind, names, known in (
-        ("--zd-emulator-quirk", zd.emulator_quirk, QUIRKS),
-        ("--zd-emulator-variation", zd.emulator_variation, VARIATIONS),
+        (flag("emulator_quirk"), zd.emulator_quirk, QUIRKS),
+        (flag("emulator_variation"), zd.emulator_variation, VARIATIONS),
     ):
         unknown = unknown_names(names, known)
         if unknown:
@@ -121,7 +121,7 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     )
     if zd.seed is None:
         seed = session.seed
-        lines.append(f"  seed: {seed} (chosen for this run; replay with --zd-seed {seed})")
+        lines.append(f"  seed: {seed} (chosen for this run; replay with {flag('seed')} {seed})")
     unknown = unknown_environment()
     if unknown:
         lines.append(
@@ -152,7 +152,7 @@ def pytest_runtest_makereport(
         report.sections.append(
             (
                 "zdevents replay",
-                f"Replay with --zd-contract {identifier} --zd-seed {seed} and the run's options.",
+                f"Replay with {flag('contract')} {identifier} {flag('seed')} {seed} and the run's options.",
             )
         )
     _scrub(report)

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from pytest_zdevents.credentials import basic_username
 from pytest_zdevents.emulator import Emulator, ServedEmulator
 from pytest_zdevents.emulator.seeding import export_state
 
@@ -33,7 +34,7 @@ class EmulatorHandle:
     @property
     def auth(self) -> tuple[str, str]:
         """``(username, password)`` for Basic authentication, as httpx and requests take it."""
-        return (f"{self.email}/token", self.token)
+        return (basic_username(self.email), self.token)
 
     def events(self) -> list[dict[str, Any]]:
         """Every event the emulator holds, in arrival order."""

@@ -9,7 +9,7 @@ import pytest
 
 from pytest_zdevents.runtime.cleanup import Created, delete_created
 from pytest_zdevents.runtime.client import ZdClient
-from pytest_zdevents.runtime.config import ZdConfig
+from pytest_zdevents.runtime.config import ZdConfig, flag
 from pytest_zdevents.runtime.eventually import Eventually
 from pytest_zdevents.runtime.isolation import Namespace, identifier_query
 from pytest_zdevents.runtime.paths import IDENTIFIER_EVENTS_PATH
@@ -98,7 +98,7 @@ def zd_readable(
         return Readable(query, named=True)
     if zd_config.read_only:
         pytest.skip(
-            "--zd-read-only and no read_only_data in the capabilities file: name a profile with "
+            f"{flag('read_only')} and no read_only_data in the capabilities file: name a profile with "
             "events there for the contracts that only read."
         )
     identifier = zd_namespace.identifier("email")

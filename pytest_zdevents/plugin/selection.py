@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from pytest_zdevents.runtime.config import flag
 from pytest_zdevents.runtime.session import Session
 from pytest_zdevents.spec.catalogue import load_catalogue
 
@@ -35,7 +36,7 @@ def select(config: pytest.Config, session: Session, items: list[pytest.Item]) ->
             if zd.read_only:
                 item.add_marker(
                     pytest.mark.skip(
-                        reason="--zd-read-only: this contract writes to the target, so it is skipped."
+                        reason=f"{flag('read_only')}: this contract writes to the target, so it is skipped."
                     )
                 )
         reason = capabilities.missing(entry.requires)

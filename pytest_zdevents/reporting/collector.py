@@ -21,11 +21,11 @@ from typing import Any
 import pytest
 
 from pytest_zdevents import __version__
+from pytest_zdevents.credentials import MASK
 from pytest_zdevents.reporting import html
 from pytest_zdevents.runtime.capabilities import Capabilities
-from pytest_zdevents.runtime.config import ZdConfig
+from pytest_zdevents.runtime.config import ZdConfig, flag
 from pytest_zdevents.runtime.deviations import Deviations
-from pytest_zdevents.runtime.redaction import MASK
 from pytest_zdevents.spec import load_spec
 from pytest_zdevents.spec.catalogue import Contract, areas, load_catalogue
 from pytest_zdevents.spec.sources import links
@@ -211,9 +211,8 @@ class ConformanceReport:
                 continue
             values = setting.value if isinstance(setting.value, tuple) else (setting.value,)
             for value in values:
-                flag = "--zd-" + name.replace("_", "-")
-                words.extend([flag] if value is True else [flag, str(value)])
-        words += ["--zd-contract", contract, "--zd-seed", str(self.seed)]
+                words.extend([flag(name)] if value is True else [flag(name), str(value)])
+        words += [flag("contract"), contract, flag("seed"), str(self.seed)]
         lines = [shlex.join(words) + "   (credentials as in the original run)"]
         for test in failed:
             lines += ["", f"{test.nodeid}:", test.failure or ""]

@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
+from pytest_zdevents.runtime.config import flag
 from pytest_zdevents.runtime.optionfile import OptionFile
 
 #: How a server says it does not have an operation at all.
@@ -27,16 +28,6 @@ CAPABILITIES: dict[str, str] = {
     "profile_delete": "DELETE /api/v2/user_profiles/{profile_id} (P9)",
     "oauth": "OAuth access tokens, sent as Authorization: Bearer",
     "oauth_scopes": "OAuth scopes: a token with only users:read may not write",
-}
-
-#: The optional operations of openapi.yaml, by operationId, and the capability each belongs to.
-OPTIONAL_OPERATIONS: dict[str, str] = {
-    "putUserProfile": "profile_writes",
-    "putProfileByIdentifier": "profile_writes",
-    "replaceProfile": "profile_writes",
-    "patchProfile": "profile_writes",
-    "patchProfileByIdentifier": "profile_writes",
-    "deleteProfile": "profile_delete",
 }
 
 TOP_LEVEL = ("implementation", "capabilities", "read_only_data")
@@ -103,7 +94,7 @@ def load_capabilities(path: Path | None) -> Capabilities:
     saying what to fix when the file is missing or malformed."""
     if path is None:
         return Capabilities()
-    file = OptionFile("--zd-capabilities", path, "Declaring capabilities")
+    file = OptionFile(flag("capabilities"), path, "Declaring capabilities")
     raw = file.load()
     if not isinstance(raw, dict) or not isinstance(raw.get("capabilities"), dict):
         raise file.problem("must be a mapping with a 'capabilities' mapping of name: true/false.")

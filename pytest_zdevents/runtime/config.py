@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from pytest_zdevents.runtime.redaction import MASK
+from pytest_zdevents.credentials import MASK
 from pytest_zdevents.spec.view import View, view_for
 
 ENV_PREFIX = "ZDEVENTS_"
@@ -153,6 +153,13 @@ OPTIONS: tuple[Option, ...] = (
     ),
 )
 BY_NAME = {option.name: option for option in OPTIONS}
+
+
+def flag(name: str) -> str:
+    """The command-line flag of option ``name``, for messages: ``--zd-read-only``."""
+    return BY_NAME[name].flag
+
+
 KNOWN_ENV = frozenset(option.env for option in OPTIONS)
 
 

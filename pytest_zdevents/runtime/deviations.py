@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from pytest_zdevents.runtime.config import flag
 from pytest_zdevents.runtime.optionfile import OptionFile
 
 FIELDS = ("id", "reason", "link")
@@ -65,7 +66,7 @@ def load_deviations(path: Path | None) -> Deviations:
     fix when the file is missing or malformed."""
     if path is None:
         return Deviations()
-    file = OptionFile("--zd-deviations", path, "Known deviations")
+    file = OptionFile(flag("deviations"), path, "Known deviations")
     raw = file.load()
     listed = raw.get("deviations") if isinstance(raw, dict) else None
     if not isinstance(listed, list):

@@ -7,21 +7,15 @@ HTTP dump, a curl command) is masked whatever it is.
 
 from __future__ import annotations
 
-import base64
 import re
 from collections.abc import Iterable
 
-MASK = "********"
+from pytest_zdevents.credentials import MASK
 
 _AUTHORIZATION = re.compile(r"""(?i)(authorization["']?\s*[:=]\s*["']?)(?:(basic|bearer)\s+)?[^"'\s,})\]]+""")
 
 #: The secrets of this process's run, registered where credentials are made.
 _known: set[str] = set()
-
-
-def basic_credentials(email: str, token: str) -> str:
-    """The base64 value of ``Authorization: Basic`` for a Zendesk API token."""
-    return base64.b64encode(f"{email}/token:{token}".encode()).decode()
 
 
 def register(*secrets: str | None) -> None:

@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from pytest_zdevents.credentials import basic_credentials, basic_username
 from pytest_zdevents.emulator import Emulator
 from pytest_zdevents.emulator.runtime import InProcessTransport
 from pytest_zdevents.runtime.client import RequestBudget, ZdClient
 from pytest_zdevents.runtime.config import ZdConfig
-from pytest_zdevents.runtime.redaction import basic_credentials, register
+from pytest_zdevents.runtime.redaction import register
 
 #: The in-process emulator's base URL: no request with it ever leaves the process.
 EMBEDDED_URL = "http://zdevents-emulator.invalid"
@@ -43,7 +44,7 @@ class Target:
 
     def basic_auth(self) -> httpx.BasicAuth | None:
         if self.email and self.token:
-            return httpx.BasicAuth(f"{self.email}/token", self.token)
+            return httpx.BasicAuth(basic_username(self.email), self.token)
         return None
 
     def bearer_headers(self) -> dict[str, str]:

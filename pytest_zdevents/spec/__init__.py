@@ -36,6 +36,18 @@ def load_spec() -> dict[str, Any]:
 
 
 @functools.cache
+def optional_operations() -> dict[str, str]:
+    """The operations a target may lack, by operationId, each with its capability
+    (``x-zdevents-capability``: ``profile_writes``, ``profile_delete``)."""
+    return {
+        operation["operationId"]: operation["x-zdevents-capability"]
+        for path_item in load_spec()["paths"].values()
+        for operation in path_item.values()
+        if isinstance(operation, dict) and "x-zdevents-capability" in operation
+    }
+
+
+@functools.cache
 def load_view(view: View) -> dict[str, Any]:
     """The ``full`` view (the spec as written) or the ``documented`` one. Shared like :func:`load_spec`."""
     if view == "full":

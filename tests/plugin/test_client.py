@@ -11,6 +11,7 @@ import time
 import httpx
 import pytest
 
+from pytest_zdevents.credentials import MASK
 from pytest_zdevents.runtime.client import (
     MAX_RETRIES,
     MAX_WAIT,
@@ -21,7 +22,6 @@ from pytest_zdevents.runtime.client import (
     retry_after,
 )
 from pytest_zdevents.runtime.reads import read_page
-from pytest_zdevents.runtime.redaction import MASK
 
 BASE = "https://zd.example.invalid"
 EMAIL = "agent@example.com"

@@ -7,7 +7,8 @@ import json
 
 import pytest
 
-from pytest_zdevents.runtime.redaction import MASK, basic_credentials, redact
+from pytest_zdevents.credentials import MASK, basic_credentials
+from pytest_zdevents.runtime.redaction import redact
 
 TOKEN, OAUTH, EMAIL = "CANARY-token-5f3a", "CANARY-oauth-9b1c", "e@example.com"
 
