@@ -13,7 +13,8 @@ import pytest
 from pytest_zdevents.emulator.switches import QUIRKS, VARIATIONS, unknown_names
 from pytest_zdevents.plugin.options import add_options, resolve, unknown_environment
 from pytest_zdevents.plugin.selection import WRITES_MARKER, contract_id, select
-from pytest_zdevents.reporting.collector import ConformanceReport, target_summary
+from pytest_zdevents.reporting.collector import ConformanceReport
+from pytest_zdevents.reporting.model import RunResults
 from pytest_zdevents.runtime.capabilities import load_capabilities
 from pytest_zdevents.runtime.client import BudgetExhausted, RequestBudget
 from pytest_zdevents.runtime.config import ZdConfig, flag
@@ -55,10 +56,7 @@ def pytest_configure(config: pytest.Config) -> None:
     session.start(config)
     config.option.hypothesis_seed = str(session.seed)
     if not hasattr(config, "workerinput"):
-        report = ConformanceReport(
-            zd, session.capabilities, session.deviations, session.seed, target_summary(zd)
-        )
-        config.pluginmanager.register(report, "zdevents-report")
+        config.pluginmanager.register(ConformanceReport(RunResults(session)), "zdevents-report")
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -1,89 +1,24 @@
-"""The conformance report: each contract's outcome, by area, for the terminal, JSON and HTML.
+"""The conformance report's collector: a pytest plugin object on the process that prints the
+summary (the xdist controller, or the only process).
 
-:class:`ConformanceReport` is a pytest plugin object on the process that prints the summary (the
-xdist controller, or the only process). It reads every test report, which carries its contract
-ID (and the deviation it matches) as user properties, so it sees xdist workers' tests too. At the
-end of the run it prints a summary by area, names each failed contract with its MUST statement,
-reports deviations that match nothing or now pass, and writes ``--zd-report`` and ``--zd-html``.
-Failure text is scrubbed of secrets before it reaches any of them.
+It hands every test report to :class:`~pytest_zdevents.reporting.model.RunResults` (each report
+carries its contract ID, and the deviation it matches, as user properties, so xdist workers'
+tests arrive too). At the end of the run it prints a summary by area, names each failed contract
+with its MUST statement, reports deviations that match nothing or now pass, and writes
+``--zd-report`` (JSON) and ``--zd-html`` (:mod:`pytest_zdevents.reporting.html`).
 """
 
 from __future__ import annotations
 
-import datetime
 import json
-import shlex
-from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from pytest_zdevents import __version__
-from pytest_zdevents.credentials import MASK
 from pytest_zdevents.reporting import html
-from pytest_zdevents.runtime.capabilities import Capabilities
-from pytest_zdevents.runtime.config import ZdConfig, flag
-from pytest_zdevents.runtime.deviations import Deviations
-from pytest_zdevents.spec import load_spec
-from pytest_zdevents.spec.catalogue import Contract, areas, load_catalogue
-from pytest_zdevents.spec.sources import links
-
-OUTCOMES = tuple(html.OUTCOMES)
-#: How much each outcome weighs when a contract has several tests: the heaviest names it.
-_WEIGHT = {"not run": 0, "skipped": 1, "passed": 2, "xfailed": 3, "xpassed": 4, "error": 5, "failed": 6}
-#: Options the replay command leaves out: secrets, outputs, and the selection it sets itself.
-_NOT_REPLAYED = frozenset(
-    {"token", "oauth_token", "read_only_oauth_token", "report", "html", "contract", "seed"}
-)
-#: How much failure text a report keeps per test.
-MAX_FAILURE_TEXT = 20_000
-
-
-def _phase_outcome(report: pytest.TestReport) -> str | None:
-    """The outcome one phase (setup, call, teardown) says, or None when it says nothing."""
-    if hasattr(report, "wasxfail"):
-        return "xfailed" if report.skipped else "xpassed"
-    if report.when == "call" and report.failed and str(report.longrepr).startswith("[XPASS(strict)]"):
-        # A strict expected failure that passed: pytest fails it; the contract itself passed.
-        return "xpassed"
-    if report.when == "call":
-        return report.outcome
-    if report.failed:
-        return "error"
-    return "skipped" if report.skipped else None
-
-
-def _reason(report: pytest.TestReport) -> str | None:
-    if hasattr(report, "wasxfail"):
-        return str(report.wasxfail)
-    if report.skipped and isinstance(report.longrepr, tuple):
-        return str(report.longrepr[2]).removeprefix("Skipped: ")
-    return None
-
-
-@dataclass
-class TestResult:
-    """One test (node ID) of a contract."""
-
-    nodeid: str
-    contract: str
-    deviation: str | None = None
-    outcome: str = "not run"
-    duration: float = 0.0
-    reason: str | None = None
-    failure: str | None = None
-
-    def add(self, report: pytest.TestReport) -> None:
-        self.duration += report.duration
-        outcome = _phase_outcome(report)
-        if outcome is not None and _WEIGHT[outcome] >= _WEIGHT[self.outcome]:
-            self.outcome = outcome
-            self.reason = _reason(report) or self.reason
-        if report.failed:
-            text = report.longreprtext[:MAX_FAILURE_TEXT]
-            self.failure = f"{self.failure}\n{text}" if self.failure else text
+from pytest_zdevents.reporting.model import OUTCOMES, RunResults, by_area
+from pytest_zdevents.runtime.config import flag
 
 
 # eq=False: pluggy keeps plugins in sets, so the object must stay hashable.
@@ -91,184 +26,44 @@ class TestResult:
 class ConformanceReport:
     """Collects the run's results and writes them out at the end."""
 
-    config: ZdConfig
-    capabilities: Capabilities
-    deviations: Deviations
-    seed: int
-    target: dict[str, Any]
-    tests: dict[str, TestResult] = field(default_factory=dict)
-    started: datetime.datetime = field(default_factory=lambda: datetime.datetime.now(datetime.UTC))
-    #: Set by --zd-strict when deviations need attention: the run then fails.
-    problems: list[str] = field(default_factory=list)
-
-    # --- pytest hooks -----------------------------------------------------------------------
+    results: RunResults
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        properties = dict(report.user_properties)
-        contract = properties.get("contract")
-        if contract is None:
-            return
-        result = self.tests.setdefault(report.nodeid, TestResult(report.nodeid, contract))
-        result.deviation = properties.get("deviation", result.deviation)
-        result.add(report)
+        self.results.record(report)
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
-        if not self.tests:
+        results, config = self.results, self.results.config
+        if not results.tests:
             return
-        self.problems = self.deviation_problems()
-        if self.problems and self.config.strict and session.exitstatus == pytest.ExitCode.OK:
+        results.problems = results.deviation_problems()
+        if results.problems and config.strict and session.exitstatus == pytest.ExitCode.OK:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
-        report = self.as_dict(int(session.exitstatus))
-        if self.config.report:
-            _write(self.config.report, json.dumps(report, indent=2) + "\n")
-        if self.config.html:
-            _write(self.config.html, html.render(report))
+        report = results.as_dict(int(session.exitstatus))
+        if config.report:
+            _write(config.report, json.dumps(report, indent=2) + "\n")
+        if config.html:
+            _write(config.html, html.render(report))
 
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
-        if not self.tests:
+        results, config, seed = self.results, self.results.config, self.results.session.seed
+        if not results.tests:
             return
         write = terminalreporter.write_line
         terminalreporter.section("zdevents conformance summary")
-        contracts = self.contracts()
-        rows = by_area(contracts)
+        contracts = results.contracts()
         write(f"{'area':14}" + "".join(f"{name:>9}" for name in OUTCOMES))
-        for row in rows:
+        for row in by_area(contracts):
             write(f"{row['area']:14}" + "".join(f"{row[name]:>9}" for name in OUTCOMES))
         for contract in contracts:
             if contract["outcome"] in ("failed", "error"):
                 write(f"FAILED contract {contract['id']}: {contract['must']}")
-        for problem in self.problems:
-            write(("ERROR" if self.config.strict else "WARNING") + f" (--zd-deviations): {problem}")
-        write(f"Hypothesis seed {self.seed}: replay this run with --zd-seed {self.seed}.")
+        for problem in results.problems:
+            write(("ERROR" if config.strict else "WARNING") + f" ({flag('deviations')}): {problem}")
+        write(f"Hypothesis seed {seed}: replay this run with {flag('seed')} {seed}.")
         for option, what in (("report", "JSON report"), ("html", "HTML conformance matrix")):
-            if self.config.settings[option].value:
-                write(f"Wrote the {what} to {self.config.settings[option].value}.")
-
-    # --- the model -------------------------------------------------------------------------
-
-    def deviation_problems(self) -> list[str]:
-        """Deviations that match no collected test, or whose tests all pass now."""
-        problems = []
-        by_entry: dict[str, list[TestResult]] = defaultdict(list)
-        for result in self.tests.values():
-            if result.deviation:
-                by_entry[result.deviation].append(result)
-        file = self.deviations.file
-        unmatched = {entry.id for entry in self.deviations.unmatched()}
-        for entry in self.deviations.entries:
-            ran = [r for r in by_entry.get(entry.id, []) if r.outcome not in ("skipped", "not run")]
-            if entry.id in unmatched:
-                problems.append(
-                    f"{entry.id} in {file} matches no test of the suite; remove it or fix its ID."
-                )
-            elif ran and all(r.outcome in ("xpassed", "passed") for r in ran):
-                problems.append(f"{entry.id} in {file} passes now; remove it from the file.")
-        return problems
-
-    def contracts(self) -> list[dict[str, Any]]:
-        """Every catalogued contract with its outcome; contracts with no test here are "not run"."""
-        tests: dict[str, list[TestResult]] = defaultdict(list)
-        for result in self.tests.values():
-            tests[result.contract].append(result)
-        catalogue = load_catalogue()
-        unknown = [Contract(c, "", "", "", (), (), False) for c in tests if c not in catalogue]
-        return [
-            self._contract(contract, tests.get(contract.id, []))
-            for contract in (*catalogue.values(), *unknown)
-        ]
-
-    def _contract(self, contract: Contract, tests: list[TestResult]) -> dict[str, Any]:
-        outcome = max((t.outcome for t in tests), key=_WEIGHT.__getitem__, default="not run")
-        deviation = self.deviations.for_contract(contract.id) or next(
-            (self.deviations.for_contract(t.deviation) for t in tests if t.deviation), None
-        )
-        failed = [t for t in tests if t.failure]
-        return {
-            "id": contract.id,
-            "area": contract.area,
-            "must": contract.must,
-            "source": contract.source,
-            "source_links": links(contract.source),
-            "requires": list(contract.requires),
-            "writes": contract.writes,
-            "outcome": outcome,
-            "duration": round(sum(t.duration for t in tests), 3),
-            "reason": next((t.reason for t in tests if t.outcome == outcome and t.reason), None),
-            "deviation": {"reason": deviation.reason, "link": deviation.link} if deviation else None,
-            "tests": [
-                {"nodeid": t.nodeid, "outcome": t.outcome, "duration": round(t.duration, 3)} for t in tests
-            ],
-            "reproduction": self.reproduction(contract.id, failed) if failed else None,
-        }
-
-    def reproduction(self, contract: str, failed: list[TestResult]) -> str:
-        """The command that replays the contract with this run's options and seed, then each
-        failed test's report."""
-        words = ["zdevents-conformance"]
-        for name, setting in self.config.settings.items():
-            if name in _NOT_REPLAYED or setting.source == "default":
-                continue
-            values = setting.value if isinstance(setting.value, tuple) else (setting.value,)
-            for value in values:
-                words.extend([flag(name)] if value is True else [flag(name), str(value)])
-        words += [flag("contract"), contract, flag("seed"), str(self.seed)]
-        lines = [shlex.join(words) + "   (credentials as in the original run)"]
-        for test in failed:
-            lines += ["", f"{test.nodeid}:", test.failure or ""]
-        return "\n".join(lines)
-
-    def as_dict(self, exit_status: int) -> dict[str, Any]:
-        """The JSON report; :func:`pytest_zdevents.reporting.html.render` draws the HTML matrix from it."""
-        finished = datetime.datetime.now(datetime.UTC)
-        contracts = self.contracts()
-        totals = dict.fromkeys(OUTCOMES, 0)
-        for contract in contracts:
-            totals[contract["outcome"]] += 1
-        return {
-            "suite": {
-                "name": "pytest-zdevents",
-                "version": __version__,
-                "spec_version": str(load_spec()["info"]["version"]),
-                # The view of the spec the schema contract held the target to (spec_view.py).
-                "spec_view": self.config.spec_view,
-            },
-            "implementation": self.capabilities.implementation or None,
-            "target": self.target,
-            "options": self.config.effective(),
-            "capabilities": {"file": self.capabilities.file, "declared": self.capabilities.declared},
-            "seed": self.seed,
-            "started_at": self.started.isoformat(timespec="seconds"),
-            "finished_at": finished.isoformat(timespec="seconds"),
-            "duration": round((finished - self.started).total_seconds(), 3),
-            "exit_status": exit_status,
-            "totals": totals,
-            "areas": by_area(contracts),
-            "deviation_problems": self.problems,
-            "contracts": contracts,
-        }
-
-
-def by_area(contracts: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Each area's count of contracts per outcome, areas in catalogue order."""
-    counts = {area: {"area": area, **dict.fromkeys(OUTCOMES, 0)} for area in areas()}
-    for contract in contracts:
-        row = counts.setdefault(contract["area"], {"area": contract["area"], **dict.fromkeys(OUTCOMES, 0)})
-        row[contract["outcome"]] += 1
-    return list(counts.values())
-
-
-def target_summary(config: ZdConfig) -> dict[str, Any]:
-    """The target as a report shows it: its URL and which credentials were given, all masked."""
-    return {
-        "url": config.url or "embedded emulator (in-process)",
-        "embedded": config.url is None,
-        "email": config.email,
-        "credentials": {
-            name: (MASK if config.settings[name].value else None)
-            for name in ("token", "oauth_token", "read_only_oauth_token")
-        },
-    }
+            if config.settings[option].value:
+                write(f"Wrote the {what} to {config.settings[option].value}.")
 
 
 def _write(path: str, text: str) -> None:
