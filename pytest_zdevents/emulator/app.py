@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -20,32 +19,28 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from .. import __version__
-from .auth import PERMISSION_DENIED, authenticate
-from .errors import UNAUTHORIZED_GENERIC_BODY, ApiError, not_found
+from .auth import authenticate, permission_denied
+from .control import control_routes
+from .errors import (
+    ApiError,
+    HttpError,
+    InternalError,
+    MethodNotAllowed,
+    NotFound,
+    PayloadTooLarge,
+    TooManyRequests,
+    UnsupportedMediaType,
+)
+from .host import Host
 from .journal import body_for_journal, masked_headers
-from .validation import parse_json_object, user_id_path
-
-if TYPE_CHECKING:
-    from .runtime import Emulator
+from .responses import PROFILE_WRITES, ApiResponses, Body, Handler, api_routes
+from .switches import Quirk, Variation
+from .validation import parse_json_object
+from .views import error_body
 
 logger = logging.getLogger(__name__)
 
-Body = dict[str, Any]
-Result = tuple[int, Body | None]
-Handler = Callable[[Request, Body], Result]
-
 VERSION_HEADER = "X-Zdevents-Emulator"
-#: The Profiles API's write operations (P4-P9), which the profile_writes_off variation removes.
-PROFILE_WRITES = frozenset(
-    {
-        "put_user_profile",
-        "put_profile_by_identifier",
-        "patch_profile_by_identifier",
-        "replace_profile",
-        "patch_profile",
-        "delete_profile",
-    }
-)
 #: The prefix of the routes Zendesk Support serves (E1, E4, P1, P4), where the docs show its
 #: error bodies.
 USER_ROUTES = "/api/v2/users/"
@@ -54,111 +49,16 @@ _PATCH_TYPES = frozenset({"application/json", "application/merge-patch+json"})
 
 
 class Api:
-    """The Events and Profiles API operations (E1-E6, P1-P9) over the emulator's service."""
+    """The pipeline every API request goes through, around the operations of :mod:`.responses`."""
 
-    def __init__(self, emulator: Emulator) -> None:
-        self.emulator = emulator
-
-    @property
-    def service(self) -> Any:
-        return self.emulator.service
-
-    # Operations: each takes the request and the parsed JSON body ({} for reads).
-
-    def list_user_events(self, request: Request, body: Body) -> Result:
-        user_id = user_id_path(request.path_params["user_id"])
-        return 200, self.service.list_events("user", user_id, request.query_params, request.url)
-
-    def track_user_event(self, request: Request, body: Body) -> Result:
-        user_id = user_id_path(request.path_params["user_id"])
-        return self._tracked(self.service.track(body, user_id=user_id))
-
-    def list_events_by_identifier(self, request: Request, body: Body) -> Result:
-        identifier = request.query_params.get("identifier")
-        return 200, self.service.list_events("identifier", identifier, request.query_params, request.url)
-
-    def track_event(self, request: Request, body: Body) -> Result:
-        return self._tracked(self.service.track(body))
-
-    def list_profile_events(self, request: Request, body: Body) -> Result:
-        profile_id = request.path_params["profile_id"]
-        return 200, self.service.list_events("profile", profile_id, request.query_params, request.url)
-
-    def track_profile_event(self, request: Request, body: Body) -> Result:
-        return self._tracked(self.service.track(body, profile_id=request.path_params["profile_id"]))
-
-    def _tracked(self, answer: Body) -> Result:
-        return (200 if self.emulator.settings.quirk("track_returns_200") else 202), answer
-
-    def list_user_profiles(self, request: Request, body: Body) -> Result:
-        return 200, self.service.list_user_profiles(user_id_path(request.path_params["user_id"]))
-
-    def put_user_profile(self, request: Request, body: Body) -> Result:
-        user_id = user_id_path(request.path_params["user_id"])
-        return self.service.put_profile(body, identifier=_identifier(request), user_id=user_id)
-
-    def get_profile_by_identifier(self, request: Request, body: Body) -> Result:
-        return 200, self.service.get_profile(identifier=_identifier(request))
-
-    def put_profile_by_identifier(self, request: Request, body: Body) -> Result:
-        return self.service.put_profile(body, identifier=_identifier(request))
-
-    def patch_profile_by_identifier(self, request: Request, body: Body) -> Result:
-        return 200, self.service.patch_profile(body, identifier=_identifier(request))
-
-    def get_profile(self, request: Request, body: Body) -> Result:
-        return 200, self.service.get_profile(profile_id=request.path_params["profile_id"])
-
-    def replace_profile(self, request: Request, body: Body) -> Result:
-        return self.service.put_profile(body, profile_id=request.path_params["profile_id"])
-
-    def patch_profile(self, request: Request, body: Body) -> Result:
-        return 200, self.service.patch_profile(body, profile_id=request.path_params["profile_id"])
-
-    def delete_profile(self, request: Request, body: Body) -> Result:
-        self.service.delete_profile(request.path_params["profile_id"])
-        return 204, None
+    def __init__(self, host: Host) -> None:
+        self.host = host
 
     def routes(self) -> list[Route]:
         """One route per path, each dispatching on the method itself so that a 405 lists
-        every method of the path in ``Allow``. The literal ``events`` path comes before the
-        ``{profile_id}`` template that would otherwise swallow it."""
-        table: list[tuple[str, dict[str, Handler]]] = [
-            ("/api/v2/users/{user_id}/events", {"GET": self.list_user_events, "POST": self.track_user_event}),
-            (
-                "/api/v2/users/{user_id}/profiles",
-                {"GET": self.list_user_profiles, "PUT": self.put_user_profile},
-            ),
-            (
-                "/api/v2/user_profiles/events",
-                {"GET": self.list_events_by_identifier, "POST": self.track_event},
-            ),
-            (
-                "/api/v2/user_profiles",
-                {
-                    "GET": self.get_profile_by_identifier,
-                    "PUT": self.put_profile_by_identifier,
-                    "PATCH": self.patch_profile_by_identifier,
-                },
-            ),
-            (
-                "/api/v2/user_profiles/{profile_id}/events",
-                {"GET": self.list_profile_events, "POST": self.track_profile_event},
-            ),
-            (
-                "/api/v2/user_profiles/{profile_id}",
-                {
-                    "GET": self.get_profile,
-                    "PUT": self.replace_profile,
-                    "PATCH": self.patch_profile,
-                    "DELETE": self.delete_profile,
-                },
-            ),
-        ]
-        return [Route(path, self._endpoint(methods)) for path, methods in table]
-
-    def _endpoint(self, methods: dict[str, Handler]) -> _Endpoint:
-        return _Endpoint(self, methods)
+        every method of the path in ``Allow``."""
+        table = api_routes(ApiResponses(self.host))
+        return [Route(path, _Endpoint(self, methods)) for path, methods in table]
 
     # The pipeline
 
@@ -168,7 +68,7 @@ class Api:
         headers: dict[str, str] = {}
         try:
             headers = self._rate_limit()
-            if self.emulator.settings.variation("profile_writes_off"):
+            if self.host.settings.on(Variation.PROFILE_WRITES_OFF):
                 # The Profiles API's writes (P4-P9) are optional: without them, only reads remain.
                 methods = {m: h for m, h in methods.items() if h.__name__ not in PROFILE_WRITES}
             # HEAD is GET without the body (RFC 9110 9.3.2), wherever GET is served.
@@ -176,17 +76,14 @@ class Api:
             handler = methods.get("GET" if request.method == "HEAD" else request.method)
             if handler is None:
                 allow = ", ".join([*methods, "HEAD"] if "GET" in methods else methods)
-                raise ApiError(
-                    405,
-                    "MethodNotAllowed",
-                    "Method not allowed",
+                raise MethodNotAllowed(
                     f"{request.method} is not allowed on {request.url.path}; use {allow}.",
                     headers={"Allow": allow},
                 )
-            access = authenticate(request.headers.get("authorization"), self.emulator.settings)
+            access = authenticate(request.headers.get("authorization"), self.host.settings)
             body: Body = {}
             if not reading and access != "full":
-                raise PERMISSION_DENIED
+                raise permission_denied()
             if request.method in ("POST", "PUT", "PATCH"):
                 raw = await self._read_body(request)
                 body = parse_json_object(raw)
@@ -196,13 +93,11 @@ class Api:
             response = self.error_response(error, user_route=request.url.path.startswith(USER_ROUTES))
         except Exception:
             logger.exception("The emulator failed on %s %s", request.method, request.url.path)
-            response = self.error_response(
-                ApiError(500, "InternalError", "Internal server error", "The emulator failed; see its log.")
-            )
+            response = self.error_response(InternalError("The emulator failed; see its log."))
         response.headers.update(headers)
         if request.method == "HEAD":
             response = Response(status_code=response.status_code, headers=dict(response.headers))
-        self.emulator.journal.record(
+        self.host.journal.record(
             {
                 "time": time.time(),
                 "method": request.method,
@@ -217,20 +112,16 @@ class Api:
         return response
 
     def _rate_limit(self) -> dict[str, str]:
-        limiter = self.emulator.limiter
+        limiter = self.host.limiter
         if limiter is None:
             return {}
         allowed, remaining, wait = limiter.take()
         headers = {"X-Rate-Limit": str(limiter.rate), "X-Rate-Limit-Remaining": str(remaining)}
         if not allowed:
-            if not self.emulator.settings.quirk("retry_after_missing"):
+            if not self.host.settings.on(Quirk.RETRY_AFTER_MISSING):
                 headers["Retry-After"] = str(wait)
-            raise ApiError(
-                429,
-                "TooManyRequests",
-                "Too Many Requests",
-                f"More than {limiter.rate} requests a second; retry after {wait} seconds.",
-                headers=headers,
+            raise TooManyRequests(
+                f"More than {limiter.rate} requests a second; retry after {wait} seconds.", headers=headers
             )
         return headers
 
@@ -238,16 +129,11 @@ class Api:
         accepted = _PATCH_TYPES if request.method == "PATCH" else _JSON_TYPES
         media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if media_type not in accepted:
-            raise ApiError(
-                415,
-                "UnsupportedMediaType",
-                "Unsupported media type",
-                f"Send the body as {' or '.join(sorted(accepted))}, not {media_type or 'no Content-Type'}.",
+            raise UnsupportedMediaType(
+                f"Send the body as {' or '.join(sorted(accepted))}, not {media_type or 'no Content-Type'}."
             )
-        limit = self.emulator.settings.max_body_bytes
-        too_large = ApiError(
-            413, "PayloadTooLarge", "Payload too large", f"The body is over the limit of {limit} bytes."
-        )
+        limit = self.host.settings.max_body_bytes
+        too_large = PayloadTooLarge(f"The body is over the limit of {limit} bytes.")
         declared = request.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit:
             raise too_large
@@ -262,20 +148,7 @@ class Api:
     def error_response(self, error: ApiError, *, user_route: bool = False) -> Response:
         """The answer for ``error``. ``user_route``: the request was for a route under
         ``/api/v2/users/{user_id}`` (E1, E4, P1, P4), which Zendesk Support serves."""
-        settings = self.emulator.settings
-        status = error.status
-        if status == 409 and settings.variation("conflicts_as_400"):
-            status = 400
-        generic = settings.variation("error_codes_generic")
-        body: dict[str, Any]
-        if status == 401 and settings.variation("unauthorized_generic_body"):
-            body = dict(UNAUTHORIZED_GENERIC_BODY)
-        elif user_route and 400 <= status < 500 and settings.variation("support_errors_on_user_routes"):
-            body = error.support_body(status, generic_codes=generic)
-        else:
-            body = error.envelope(generic_codes=generic)
-            if settings.quirk("error_envelope_singular"):
-                body = {"error": body["errors"]}
+        status, body = error_body(error, self.host.settings, user_route=user_route)
         return JSONResponse(body, status_code=status, headers=error.headers)
 
 
@@ -292,33 +165,25 @@ class _Endpoint:
         await response(scope, receive, send)
 
 
-def _identifier(request: Request) -> str | None:
-    return request.query_params.get("identifier")
-
-
 def _json(status: int, body: Body | None) -> Response:
     if body is None:
         return Response(status_code=status)
     return JSONResponse(body, status_code=status)
 
 
-def create_app(emulator: Emulator) -> Starlette:
+def create_app(host: Host) -> Starlette:
     """The emulator's ASGI application: the API and, under ``/__zdevents/``, the control plane."""
-    from .control import control_routes
-
-    api = Api(emulator)
+    api = Api(host)
 
     async def not_found_handler(request: Request, exc: Exception) -> Response:
         if isinstance(exc, HTTPException) and exc.status_code != 404:
-            error = ApiError(exc.status_code, "HttpError", str(exc.detail), headers=exc.headers)
+            error: ApiError = HttpError(exc.status_code, str(exc.detail), headers=exc.headers)
         else:
-            error = not_found(
-                "NotFound", "Not found", f"There is no operation at {request.url.path}; see openapi.yaml."
-            )
+            error = NotFound(f"There is no operation at {request.url.path}; see openapi.yaml.")
         return api.error_response(error)
 
     app = Starlette(
-        routes=[*api.routes(), *control_routes(emulator)],
+        routes=[*api.routes(), *control_routes(host)],
         exception_handlers={HTTPException: not_found_handler},
         middleware=[Middleware(VersionHeader)],
     )

@@ -7,19 +7,19 @@ import binascii
 import hmac
 from typing import Literal
 
-from .errors import ApiError
+from .errors import MissingOrInvalidAuthentication, PermissionDenied
 from .settings import EmulatorSettings
+from .switches import Quirk
 
 Access = Literal["full", "read"]
 
-_UNAUTHENTICATED = ApiError(
-    401,
-    "MissingOrInvalidAuthentication",
-    "Invalid or Missing Authentication",
-    "Send Authorization: Basic base64('{email}/token:{api_token}') or Bearer {oauth_token} "
-    "with credentials this server knows.",
-    headers={"WWW-Authenticate": 'Basic realm="Zendesk"'},
-)
+
+def _unauthenticated() -> MissingOrInvalidAuthentication:
+    return MissingOrInvalidAuthentication(
+        "Send Authorization: Basic base64('{email}/token:{api_token}') or Bearer {oauth_token} "
+        "with credentials this server knows.",
+        headers={"WWW-Authenticate": 'Basic realm="Zendesk"'},
+    )
 
 
 def _same(given: str, expected: str) -> bool:
@@ -29,7 +29,7 @@ def _same(given: str, expected: str) -> bool:
 def authenticate(header: str | None, settings: EmulatorSettings) -> Access:
     """The access the ``Authorization`` header grants, or 401 when credentials are configured
     and it carries none that match. With no credentials configured, everything is allowed."""
-    if not settings.auth_required or settings.quirk("auth_ignored"):
+    if not settings.auth_required or settings.on(Quirk.AUTH_IGNORED):
         return "full"
     scheme, _, value = (header or "").strip().partition(" ")
     value = value.strip()
@@ -37,7 +37,7 @@ def authenticate(header: str | None, settings: EmulatorSettings) -> Access:
         try:
             decoded = base64.b64decode(value, validate=True).decode()
         except (binascii.Error, UnicodeDecodeError):
-            raise _UNAUTHENTICATED from None
+            raise _unauthenticated() from None
         if _same(decoded, f"{settings.email}/token:{settings.token}"):
             return "full"
     elif scheme.lower() == "bearer":
@@ -45,12 +45,11 @@ def authenticate(header: str | None, settings: EmulatorSettings) -> Access:
             return "full"
         if any(_same(value, token) for token in settings.read_only_oauth_tokens):
             return "read"
-    raise _UNAUTHENTICATED
+    raise _unauthenticated()
 
 
-PERMISSION_DENIED = ApiError(
-    403,
-    "PermissionDenied",
-    "Insufficient permissions to perform operation",
-    "This token has only the users:read scope; writing profiles and events needs users:write.",
-)
+def permission_denied() -> PermissionDenied:
+    """The 403 for a write with a read-only token."""
+    return PermissionDenied(
+        "This token has only the users:read scope; writing profiles and events needs users:write."
+    )

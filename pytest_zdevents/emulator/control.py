@@ -7,27 +7,25 @@ listens on loopback by default.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from .. import __version__
-from .errors import ApiError, bad_request
-from .seeding import export_state, import_state
+from .errors import ApiError, InvalidJson, InvalidSettings
+from .host import Host
 from .switches import QUIRKS, VARIATIONS
-
-if TYPE_CHECKING:
-    from .runtime import Emulator
+from .views import envelope
 
 PREFIX = "/__zdevents"
 _CHANGEABLE = ("lag", "rate_limit", "quirks", "variations")
 
 
-def settings_json(emulator: Emulator) -> dict[str, Any]:
+def settings_json(host: Host) -> dict[str, Any]:
     """The settings a client may read: no credential is ever included."""
-    settings = emulator.settings
+    settings = host.settings
     return {
         "auth_required": settings.auth_required,
         "storage": "sqlite" if settings.db_path else "memory",
@@ -40,19 +38,20 @@ def settings_json(emulator: Emulator) -> dict[str, Any]:
     }
 
 
-def control_routes(emulator: Emulator) -> list[Route]:
+def control_routes(emulator: Host) -> list[Route]:
     async def read_json(request: Request) -> Any:
         try:
             return json.loads(await request.body())
         except ValueError as exc:
-            raise bad_request("InvalidJson", "Request body is not valid JSON", str(exc)) from None
+            raise InvalidJson(str(exc)) from None
 
     def guarded(handler: Any) -> Any:
         async def endpoint(request: Request) -> Response:
             try:
                 return await handler(request)
             except ApiError as error:
-                return JSONResponse(error.envelope(), status_code=error.status)
+                # Never the variations' bodies: the control plane is the emulator's own API.
+                return JSONResponse(envelope(error), status_code=error.status)
 
         return endpoint
 
@@ -65,8 +64,8 @@ def control_routes(emulator: Emulator) -> list[Route]:
 
     async def state(request: Request) -> Response:
         if request.method == "GET":
-            return JSONResponse(export_state(emulator.service))
-        return JSONResponse({"imported": import_state(emulator.service, await read_json(request))})
+            return JSONResponse(emulator.export())
+        return JSONResponse({"imported": emulator.import_(await read_json(request))})
 
     async def requests(request: Request) -> Response:
         if request.method == "DELETE":
@@ -78,15 +77,11 @@ def control_routes(emulator: Emulator) -> list[Route]:
         if request.method == "PATCH":
             changes = await read_json(request)
             if not isinstance(changes, dict) or set(changes) - set(_CHANGEABLE):
-                raise bad_request(
-                    "InvalidSettings",
-                    "Settings not valid",
-                    f"Send a JSON object with any of {', '.join(_CHANGEABLE)}.",
-                )
+                raise InvalidSettings(f"Send a JSON object with any of {', '.join(_CHANGEABLE)}.")
             try:
                 emulator.configure(**changes)
             except (TypeError, ValueError) as exc:
-                raise bad_request("InvalidSettings", "Settings not valid", str(exc)) from None
+                raise InvalidSettings(str(exc)) from None
         return JSONResponse(settings_json(emulator))
 
     async def switches(request: Request) -> Response:

@@ -16,7 +16,7 @@ import binascii
 import hashlib
 import re
 
-from .errors import ApiError, bad_request
+from .errors import InvalidCursor
 from .store.base import SEQ_MAX, SEQ_MIN
 
 #: The same pattern as ``page[after]`` in openapi.yaml.
@@ -33,12 +33,8 @@ _OTHER_PATTERN = re.compile(r"[A-Za-z0-9_-]{34}==")
 _MASK = hashlib.sha256(b"pytest-zdevents cursor").digest()[: _OTHER_BYTES - 1]
 
 
-def _invalid() -> ApiError:
-    return bad_request(
-        "InvalidCursor",
-        "Cursor not valid",
-        "page[after] must be a meta.after_cursor value from an earlier page of this server.",
-    )
+def _invalid() -> InvalidCursor:
+    return InvalidCursor("page[after] must be a meta.after_cursor value from an earlier page of this server.")
 
 
 def encode(key: tuple[int, int], *, other: bool = False) -> str:

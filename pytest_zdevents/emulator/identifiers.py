@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from .errors import bad_request
+from .errors import InvalidIdentifierQuery
 from .model import Identifier
+from .switches import Quirk, Switches
 
 #: Identifier types that link a profile to a Zendesk user (S2, S11).
 STANDARD_TYPES = frozenset({"email", "phone_number", "external_id", "twitter", "facebook", "sdk"})
 
 #: "any upper case letters are automatically converted to lower case" for these types (S2).
-_LOWERCASED = {"email": "email_case_kept", "twitter": "twitter_case_kept"}
+_LOWERCASED = {"email": Quirk.EMAIL_CASE_KEPT, "twitter": Quirk.TWITTER_CASE_KEPT}
 
 #: How a profile without a name is named, by the first of these identifier types it has (S2).
 _NAME_PREFIXES = (
@@ -32,38 +33,36 @@ class IdentifierQuery:
     source: str
     type: str
     identifier: Identifier
+    #: The query as sent, which a 404 quotes.
+    raw: str = field(default="", compare=False)
 
 
-def normalize(identifier: Identifier, quirks: frozenset[str]) -> Identifier:
+def normalize(identifier: Identifier, switches: Switches) -> Identifier:
     """The identifier as stored and matched: email and twitter values lowercased."""
     quirk = _LOWERCASED.get(identifier.type)
-    if quirk is None or quirk in quirks:
+    if quirk is None or switches.on(quirk):
         return identifier
     return Identifier(identifier.type, identifier.value.lower())
 
 
-def parse_query(raw: str | None, quirks: frozenset[str]) -> IdentifierQuery:
+def parse_query(raw: str | None, switches: Switches) -> IdentifierQuery:
     """Parse an ``identifier`` query parameter, already percent-decoded.
 
     Splits on the first three colons only, so the value may itself contain colons.
     """
     example = "for example identifier=shoppingnow:customer:email:jane@example.com"
     if raw is None:
-        raise bad_request(
-            "InvalidIdentifierQuery",
-            "Identifier query missing",
-            f"The identifier query parameter is required: {example}.",
+        raise InvalidIdentifierQuery(
+            f"The identifier query parameter is required: {example}.", title="Identifier query missing"
         )
-    parts = raw.split(":") if "identifier_value_split" in quirks else raw.split(":", 3)
+    parts = raw.split(":") if switches.on(Quirk.IDENTIFIER_VALUE_SPLIT) else raw.split(":", 3)
     if len(parts) < 4 or not all(parts[:4]):
-        raise bad_request(
-            "InvalidIdentifierQuery",
-            "Identifier query not valid",
+        raise InvalidIdentifierQuery(
             "An identifier query has four non-empty colon-separated parts, "
-            f"source:type:identifier_type:identifier_value, {example}.",
+            f"source:type:identifier_type:identifier_value, {example}."
         )
     source, type_, id_type, value = parts[:4]
-    return IdentifierQuery(source, type_, normalize(Identifier(id_type, value), quirks))
+    return IdentifierQuery(source, type_, normalize(Identifier(id_type, value), switches), raw)
 
 
 def default_name(identifiers: Iterable[Identifier]) -> str:

@@ -130,3 +130,28 @@ class EventQuery:
             and (self.start_ns is None or event.created_ns >= self.start_ns)
             and (self.end_ns is None or event.created_ns <= self.end_ns)
         )
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    """What a read of events asks for (E1, E2, E3), as the query string said it.
+
+    Bounds are inclusive instants in nanoseconds; ``after`` is the position a cursor names.
+    """
+
+    page_size: int
+    source: str | None = None
+    type: str | None = None
+    start_ns: int | None = None
+    end_ns: int | None = None
+    after: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True)
+class EventPage:
+    """One page of a read: its events, whether more remain, and the key a next page starts
+    after (None when the page is empty)."""
+
+    events: list[Event]
+    has_more: bool
+    after: tuple[int, int] | None

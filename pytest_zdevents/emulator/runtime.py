@@ -50,8 +50,7 @@ class Emulator:
             settings = EmulatorSettings(**_frozen(fields))
         elif fields:
             settings = settings.changed(**_frozen(fields))
-        self.store = open_store(settings.db_path)
-        self.service = EventsService(self.store, settings, clock=clock, seed=seed)
+        self.service = EventsService(open_store(settings.db_path), settings, clock=clock, seed=seed)
         self.journal = Journal(settings.journal_size)
         self.limiter: RateLimiter | None = None
         self._settings = settings
@@ -78,9 +77,17 @@ class Emulator:
 
     def reset(self) -> None:
         """Forget every user, profile, event and journal entry; keep the settings."""
-        with self.service.lock:
-            self.store.clear()
+        self.service.reset()
         self.journal.clear()
+
+    def export(self) -> dict[str, Any]:
+        """Every user, profile and event as JSON: what ``GET /__zdevents/state`` answers."""
+        return self.service.export()
+
+    def import_(self, data: Any) -> dict[str, int]:
+        """Add (seed) users, profiles and events in the export format, all or nothing: what
+        ``POST /__zdevents/state`` does. Answers how many of each; refusals are ApiErrors."""
+        return self.service.import_(data)
 
     def client(self, **kwargs: Any) -> httpx.Client:
         """An ``httpx.Client`` that calls the app in-process (base URL ``http://testserver``).
@@ -95,7 +102,7 @@ class Emulator:
         return ServedEmulator(self, host, port)
 
     def close(self) -> None:
-        self.store.close()
+        self.service.close()
 
 
 class InProcessTransport(httpx.BaseTransport):

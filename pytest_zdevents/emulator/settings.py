@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from .switches import QUIRKS, VARIATIONS, unknown_names
+from .switches import QUIRKS, VARIATIONS, Quirk, Variation, unknown_names
 
 DEFAULT_PAGE_SIZE = 100
 MAX_BODY_BYTES = 1024 * 1024
@@ -58,15 +58,16 @@ class EmulatorSettings:
 
     @property
     def page_size_max(self) -> int:
-        return 50 if "page_size_max_50" in self.variations else DEFAULT_PAGE_SIZE
+        return 50 if self.on(Variation.PAGE_SIZE_MAX_50) else DEFAULT_PAGE_SIZE
 
-    def quirk(self, name: str) -> bool:
-        assert name in QUIRKS, name
-        return name in self.quirks
-
-    def variation(self, name: str) -> bool:
-        assert name in VARIATIONS, name
-        return name in self.variations
+    def on(self, switch: Quirk | Variation) -> bool:
+        """Whether ``switch`` is on. Only members count: a plain string is a TypeError, so a
+        misspelt switch cannot read as one that is off."""
+        if isinstance(switch, Quirk):
+            return switch in self.quirks
+        if isinstance(switch, Variation):
+            return switch in self.variations
+        raise TypeError(f"{switch!r} is not a Quirk or a Variation.")
 
     def changed(self, **changes: Any) -> EmulatorSettings:
         return replace(self, **changes)

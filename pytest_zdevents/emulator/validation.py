@@ -11,9 +11,27 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import bad_request
+from .errors import (
+    CreatedAtNotValid,
+    InvalidEventSourceLength,
+    InvalidEventTypeLength,
+    InvalidFieldType,
+    InvalidFieldValue,
+    InvalidIdentifierTypeLength,
+    InvalidJson,
+    InvalidProfileSourceLength,
+    InvalidProfileTypeLength,
+    InvalidUserId,
+    MissingField,
+    NameTooLong,
+    NestingTooDeep,
+    NumbersMustBeStrings,
+    ProtectedSource,
+    TooManyIdentifiers,
+)
 from .identifiers import IdentifierQuery, merged, normalize
 from .model import Identifier
+from .switches import Quirk, Switches
 from .timestamps import parse_timestamp
 
 #: Profile and event source and type length (S14).
@@ -70,14 +88,11 @@ def parse_json_object(raw: bytes) -> dict[str, Any]:
     try:
         value = json.loads(raw, parse_constant=reject_constant)
     except (ValueError, RecursionError) as exc:
-        raise bad_request(
-            "InvalidJson", "Request body is not valid JSON", f"The body could not be read as JSON: {exc}."
-        ) from None
+        raise InvalidJson(f"The body could not be read as JSON: {exc}.") from None
     if not isinstance(value, dict):
-        raise bad_request(
-            "InvalidJson",
-            "Request body is not a JSON object",
+        raise InvalidJson(
             f"The body must be a JSON object, not {_type_name(value)}.",
+            title="Request body is not a JSON object",
         )
     return value
 
@@ -85,21 +100,17 @@ def parse_json_object(raw: bytes) -> dict[str, Any]:
 def user_id_path(value: str) -> str:
     """A ``user_id`` path segment: Zendesk user ids are integers."""
     if not _USER_ID.fullmatch(value):
-        raise bad_request(
-            "InvalidUserId",
-            "Invalid attribute",
-            f"user_id must be an integer, not {value!r}.",
-        )
+        raise InvalidUserId(f"user_id must be an integer, not {value!r}.")
     return value
 
 
 class _Reader:
     """Reads fields of one JSON object, naming each by its dotted path in errors."""
 
-    def __init__(self, obj: dict[str, Any], path: str, quirks: frozenset[str]) -> None:
+    def __init__(self, obj: dict[str, Any], path: str, switches: Switches) -> None:
         self.obj = obj
         self.path = path
-        self.quirks = quirks
+        self.switches = switches
 
     def _name(self, key: str) -> str:
         return f"{self.path}.{key}"
@@ -107,22 +118,16 @@ class _Reader:
     def _typed(self, key: str, kind: type, *, required: bool) -> Any:
         if key not in self.obj:
             if required:
-                raise bad_request("MissingField", "Required field missing", f"{self._name(key)} is required.")
+                raise MissingField(f"{self._name(key)} is required.")
             return None
         value = self.obj[key]
         if not isinstance(value, kind):
             expected = {dict: "an object", list: "an array", str: "a string"}[kind]
             if kind is str and isinstance(value, int | float) and not isinstance(value, bool):
-                raise bad_request(
-                    "NumbersMustBeStrings",
-                    "All numbers must be strings",
-                    f'{self._name(key)} must be a string; send numbers as strings, e.g. "16505556789".',
+                raise NumbersMustBeStrings(
+                    f'{self._name(key)} must be a string; send numbers as strings, e.g. "16505556789".'
                 )
-            raise bad_request(
-                "InvalidFieldType",
-                "Field has the wrong type",
-                f"{self._name(key)} must be {expected}, not {_type_name(value)}.",
-            )
+            raise InvalidFieldType(f"{self._name(key)} must be {expected}, not {_type_name(value)}.")
         return value
 
     def object(self, key: str, *, required: bool = False) -> dict[str, Any] | None:
@@ -131,33 +136,29 @@ class _Reader:
     def string(self, key: str, *, required: bool = False) -> str | None:
         return self._typed(key, str, required=required)
 
-    def name(self, key: str, code: str, *, source: bool) -> str:
+    def name(self, key: str, too_long: type[NameTooLong], *, source: bool) -> str:
         """A source or type: non-empty, at most 40 characters, no colon, not 'zendesk'."""
         value = self.string(key, required=True)
         assert value is not None
         field_name = self._name(key)
         if not value:
-            raise bad_request("InvalidFieldValue", "Field is empty", f"{field_name} must not be empty.")
-        if len(value) > MAX_NAME_LENGTH and "length_limits_ignored" not in self.quirks:
-            raise bad_request(
-                code,
-                f"{field_name} length > {MAX_NAME_LENGTH} chars",
+            raise InvalidFieldValue(f"{field_name} must not be empty.")
+        if len(value) > MAX_NAME_LENGTH and not self.switches.on(Quirk.LENGTH_LIMITS_IGNORED):
+            raise too_long(
                 f"{field_name} is {len(value)} characters long; the limit is {MAX_NAME_LENGTH}.",
+                title=f"{field_name} length > {MAX_NAME_LENGTH} chars",
             )
         if ":" in value:
-            raise bad_request(
-                "InvalidFieldValue",
-                "Colon not allowed",
+            raise InvalidFieldValue(
                 f"{field_name} must not contain ':', which separates the parts of identifier queries.",
+                title="Colon not allowed",
             )
         # ASCII only, as the spec's pattern: "zendes\u212a".lower() is "zendesk" too.
         protected = value.isascii() and value.lower() == PROTECTED_SOURCE
-        if source and protected and "protected_source_accepted" not in self.quirks:
-            raise bad_request(
-                "ProtectedSource",
-                "Protected source name",
+        if source and protected and not self.switches.on(Quirk.PROTECTED_SOURCE_ACCEPTED):
+            raise ProtectedSource(
                 f"'{value}' is a protected source name for Zendesk standard events; "
-                "use your application's name as the source.",
+                "use your application's name as the source."
             )
         return value
 
@@ -168,7 +169,7 @@ class _Reader:
         nothing is nested deeper than :data:`MAX_NESTING`."""
         value = self.object(key, required=required)
         if value is not None:
-            numbers = "numbers_accepted" not in self.quirks
+            numbers = not self.switches.on(Quirk.NUMBERS_ACCEPTED)
             for member, item in value.items():
                 if not (allow_null_members and item is None):
                     _check_tree(item, f"{self._name(key)}.{member}", numbers=numbers, depth=1)
@@ -180,65 +181,47 @@ class _Reader:
             return []
         field_name = self._name(key)
         if not value and required:
-            raise bad_request(
-                "InvalidFieldValue",
-                "No identifiers",
-                f"{field_name} must hold at least one {{type, value}} identifier.",
+            raise InvalidFieldValue(
+                f"{field_name} must hold at least one {{type, value}} identifier.", title="No identifiers"
             )
-        if len(value) > MAX_IDENTIFIERS and "identifier_limit_ignored" not in self.quirks:
-            raise bad_request(
-                "TooManyIdentifiers",
-                "Too many identifiers",
-                f"{field_name} has {len(value)} identifiers; a profile has at most {MAX_IDENTIFIERS}.",
+        if len(value) > MAX_IDENTIFIERS and not self.switches.on(Quirk.IDENTIFIER_LIMIT_IGNORED):
+            raise TooManyIdentifiers(
+                f"{field_name} has {len(value)} identifiers; a profile has at most {MAX_IDENTIFIERS}."
             )
         result = []
         for index, item in enumerate(value):
             path = f"{field_name}[{index}]"
             if not isinstance(item, dict):
-                raise bad_request(
-                    "InvalidFieldType",
-                    "Field has the wrong type",
-                    f"{path} must be an object {{type, value}}, not {_type_name(item)}.",
-                )
-            reader = _Reader(item, path, self.quirks)
+                raise InvalidFieldType(f"{path} must be an object {{type, value}}, not {_type_name(item)}.")
+            reader = _Reader(item, path, self.switches)
             id_type = reader.string("type", required=True)
             id_value = reader.string("value", required=True)
             assert id_type is not None and id_value is not None
             if not id_type or not id_value:
-                raise bad_request(
-                    "InvalidFieldValue", "Field is empty", f"{path} needs a non-empty type and value."
-                )
+                raise InvalidFieldValue(f"{path} needs a non-empty type and value.")
             if len(id_type) > MAX_IDENTIFIER_TYPE_LENGTH:
-                raise bad_request(
-                    "InvalidIdentifierTypeLength",
-                    f"Identifier type length > {MAX_IDENTIFIER_TYPE_LENGTH} chars",
+                raise InvalidIdentifierTypeLength(
                     f"{path}.type is {len(id_type)} characters long; "
                     f"the limit is {MAX_IDENTIFIER_TYPE_LENGTH}.",
+                    title=f"Identifier type length > {MAX_IDENTIFIER_TYPE_LENGTH} chars",
                 )
             if ":" in id_type:
-                raise bad_request(
-                    "InvalidFieldValue",
-                    "Colon not allowed",
+                raise InvalidFieldValue(
                     f"{path}.type must not contain ':', which separates the parts of identifier queries.",
+                    title="Colon not allowed",
                 )
-            result.append(normalize(Identifier(id_type, id_value), self.quirks))
+            result.append(normalize(Identifier(id_type, id_value), self.switches))
         return merged([], result)  # the same identifier twice is one identifier
 
 
 def _check_tree(value: Any, path: str, *, numbers: bool, depth: int) -> None:
     """Refuse numbers (when ``numbers``) and nesting deeper than MAX_NESTING below ``value``."""
     if depth > MAX_NESTING:
-        raise bad_request(
-            "NestingTooDeep",
-            "Nesting too deep",
-            f"{path} is nested more than {MAX_NESTING} levels deep; flatten the structure.",
-        )
+        raise NestingTooDeep(f"{path} is nested more than {MAX_NESTING} levels deep; flatten the structure.")
     if numbers and isinstance(value, int | float) and not isinstance(value, bool):
-        raise bad_request(
-            "NumbersMustBeStrings",
-            "All numbers must be strings",
+        raise NumbersMustBeStrings(
             f"{path} is the number {value!r}; the API doesn't accept numeric values, "
-            f'send it as the string "{value}".',
+            f'send it as the string "{value}".'
         )
     if isinstance(value, dict):
         for key, item in value.items():
@@ -251,50 +234,45 @@ def _check_tree(value: Any, path: str, *, numbers: bool, depth: int) -> None:
 def _member(body: dict[str, Any], key: str) -> dict[str, Any]:
     value = body.get(key)
     if key not in body:
-        raise bad_request("MissingField", "Required field missing", f"{key} is required.")
+        raise MissingField(f"{key} is required.")
     if not isinstance(value, dict):
-        raise bad_request(
-            "InvalidFieldType",
-            "Field has the wrong type",
-            f"{key} must be an object, not {_type_name(value)}.",
-        )
+        raise InvalidFieldType(f"{key} must be an object, not {_type_name(value)}.")
     return value
 
 
-def event_input(body: dict[str, Any], quirks: frozenset[str]) -> EventInput:
+def event_input(body: dict[str, Any], switches: Switches) -> EventInput:
     """The ``event`` member of a track body (S1, S6)."""
-    reader = _Reader(_member(body, "event"), "event", quirks)
-    source = reader.name("source", "InvalidEventSourceLength", source=True)
-    type_ = reader.name("type", "InvalidEventTypeLength", source=False)
+    reader = _Reader(_member(body, "event"), "event", switches)
+    source = reader.name("source", InvalidEventSourceLength, source=True)
+    type_ = reader.name("type", InvalidEventTypeLength, source=False)
     description = reader.string("description")
     properties = reader.strings_only("properties", required=True)
     assert properties is not None
     created_at = reader.string("created_at")
     created_ns = None
     if created_at is not None:
-        parsed = parse_timestamp(created_at, allow_date=False, ignore_offset="offset_ignored" in quirks)
+        ignore_offset = switches.on(Quirk.OFFSET_IGNORED)
+        parsed = parse_timestamp(created_at, allow_date=False, ignore_offset=ignore_offset)
         if parsed is None:
-            raise bad_request(
-                "CreatedAtNotValid",
-                "Created at timestamp not valid",
+            raise CreatedAtNotValid(
                 f"event.created_at {created_at!r} is not an ISO 8601 (RFC 3339) date-time, "
-                "e.g. 2020-01-31T00:44:07+00:00.",
+                "e.g. 2020-01-31T00:44:07+00:00."
             )
         created_ns = parsed.ns
     return EventInput(source, type_, description, properties, created_at, created_ns)
 
 
-def profile_input(body: dict[str, Any], quirks: frozenset[str], *, with_source_type: bool) -> ProfileInput:
+def profile_input(body: dict[str, Any], switches: Switches, *, with_source_type: bool) -> ProfileInput:
     """The ``profile`` member of a track or PUT body (S1, S2).
 
     ``with_source_type`` is False where the identifier query or the stored profile gives the
     source and type; the body's are then ignored, as PATCH ignores them (S10).
     """
-    reader = _Reader(_member(body, "profile"), "profile", quirks)
+    reader = _Reader(_member(body, "profile"), "profile", switches)
     source = type_ = None
     if with_source_type:
-        source = reader.name("source", "InvalidProfileSourceLength", source=True)
-        type_ = reader.name("type", "InvalidProfileTypeLength", source=False)
+        source = reader.name("source", InvalidProfileSourceLength, source=True)
+        type_ = reader.name("type", InvalidProfileTypeLength, source=False)
     user_id = reader.string("user_id") if with_source_type else None
     if user_id is not None:
         user_id_path(user_id)
@@ -308,10 +286,10 @@ def profile_input(body: dict[str, Any], quirks: frozenset[str], *, with_source_t
     )
 
 
-def patch_input(body: dict[str, Any], quirks: frozenset[str]) -> ProfileInput:
+def patch_input(body: dict[str, Any], switches: Switches) -> ProfileInput:
     """The ``profile`` member of a PATCH body: name, attributes (null removes a key) and
     identifiers to add; source, type and user_id are read-only and ignored (S10)."""
-    reader = _Reader(_member(body, "profile"), "profile", quirks)
+    reader = _Reader(_member(body, "profile"), "profile", switches)
     return ProfileInput(
         source=None,
         type=None,
@@ -321,13 +299,13 @@ def patch_input(body: dict[str, Any], quirks: frozenset[str]) -> ProfileInput:
     )
 
 
-def query_names(query: IdentifierQuery, quirks: frozenset[str]) -> IdentifierQuery:
+def query_names(query: IdentifierQuery, switches: Switches) -> IdentifierQuery:
     """An identifier query that creates a profile (P4, P5) obeys the rules of a profile body."""
     names = {"source": query.source, "type": query.type}
-    reader = _Reader(names, "identifier", quirks)
-    reader.name("source", "InvalidProfileSourceLength", source=True)
-    reader.name("type", "InvalidProfileTypeLength", source=False)
-    _Reader({"identifiers": [query.identifier.to_json()]}, "identifier", quirks).identifiers(
+    reader = _Reader(names, "identifier", switches)
+    reader.name("source", InvalidProfileSourceLength, source=True)
+    reader.name("type", InvalidProfileTypeLength, source=False)
+    _Reader({"identifiers": [query.identifier.to_json()]}, "identifier", switches).identifiers(
         "identifiers", required=True
     )
     return query

@@ -188,10 +188,12 @@ def test_hex_ids_leave_the_seeded_ulids_alone() -> None:
     assert len(IdMaker(seed=3).user_id(14)) == 14
 
 
-def test_a_new_profile_never_takes_an_imported_id(make_emulator: Callable[..., Emulator]) -> None:
+def test_a_new_profile_never_takes_an_imported_id(
+    make_emulator: Callable[..., Emulator], clock: FakeClock
+) -> None:
     """other_ids: a minted profile id that an imported profile already has is minted again."""
     emulator = make_emulator(variations=["other_ids"])
-    first = IdMaker(seed=1234).hex_id(emulator.service.clock())
+    first = IdMaker(seed=1234).hex_id(clock())
     taken = {
         "users": [{"id": "50184591324691", "name": "Jane"}],
         "profiles": [

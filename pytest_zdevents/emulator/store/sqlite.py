@@ -4,9 +4,8 @@ One connection in autocommit mode; :meth:`SqliteStore.atomic` opens an explicit 
 (``BEGIN IMMEDIATE``), and nested units of work become savepoints. The journal is a write-ahead log
 synced on every commit, so an acknowledged write survives a crash.
 
-Instants are integer nanoseconds that may lie outside SQLite's 64-bit integers (year 9999 is about
-2.5e20 ns), so every instant is stored as two exact integers: whole seconds (rounded down) and the
-nanoseconds past them. Ordering by ``(seconds, nanoseconds)`` is ordering by the instant. Events are
+Instants are stored as two exact integers, whole seconds and the nanoseconds past them
+(:mod:`.sqlite_rows` holds the schema and how records map to rows). Events are
 indexed per profile and per user on ``(seconds, nanoseconds, seq)``, so a page is one index seek
 from the cursor, however many events share an instant.
 
@@ -23,110 +22,35 @@ two backends answer every call alike:
 
 from __future__ import annotations
 
-import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
 from ..model import Event, EventQuery, Identifier, Profile, User
 from .base import SEQ_MAX, SEQ_MIN
-
-#: What the ``meta`` table must say for a file to be opened.
-SCHEMA_NAME = "pytest-zdevents-emulator"
-SCHEMA_VERSION = 1
-
-_NS_PER_SECOND = 1_000_000_000
-_INT64_MIN = -(2**63)
-_INT64_MAX = 2**63 - 1
-#: Stored instants keep their seconds within this bound (about 1.5e11 years either side of 1970),
-#: so that query bounds clamped to 64 bits still compare exactly with every stored instant.
-_STORABLE_SECONDS = 2**62
-
-_TABLES = ("meta", "users", "user_identities", "profiles", "profile_identifiers", "events")
-
-_SCHEMA = f"""
-CREATE TABLE meta (
-    key TEXT PRIMARY KEY,
-    value TEXT NOT NULL
-);
-INSERT INTO meta (key, value) VALUES ('schema', '{SCHEMA_NAME}'), ('version', '{SCHEMA_VERSION}');
-
--- ord is the order of first save: users() and profiles() list records in it, user_profiles()
--- lists a user's profiles oldest first by it. An explicit INTEGER PRIMARY KEY, so VACUUM keeps it.
-CREATE TABLE users (
-    ord INTEGER PRIMARY KEY,
-    id TEXT NOT NULL UNIQUE,
-    name TEXT NOT NULL,
-    identities TEXT NOT NULL
-);
-
-CREATE TABLE user_identities (
-    type TEXT NOT NULL,
-    value TEXT NOT NULL,
-    user_id TEXT NOT NULL,
-    PRIMARY KEY (type, value)
-) WITHOUT ROWID;
-
-CREATE TABLE profiles (
-    ord INTEGER PRIMARY KEY,
-    id TEXT NOT NULL UNIQUE,
-    source TEXT NOT NULL,
-    type TEXT NOT NULL,
-    name TEXT NOT NULL,
-    user_id TEXT NOT NULL,
-    identifiers TEXT NOT NULL,
-    attributes TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL
-);
-CREATE INDEX profiles_by_user ON profiles (user_id, ord);
-
-CREATE TABLE profile_identifiers (
-    source TEXT NOT NULL,
-    type TEXT NOT NULL,
-    id_type TEXT NOT NULL,
-    id_value TEXT NOT NULL,
-    profile_id TEXT NOT NULL,
-    PRIMARY KEY (source, type, id_type, id_value)
-) WITHOUT ROWID;
-
--- seq_key repeats seq: SQLite cannot seek a row-value range that ends in the rowid, so the
--- indexes end in this ordinary copy instead.
-CREATE TABLE events (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    seq_key INTEGER NOT NULL,
-    id TEXT NOT NULL,
-    profile_id TEXT NOT NULL,
-    user_id TEXT NOT NULL,
-    source TEXT NOT NULL,
-    type TEXT NOT NULL,
-    description TEXT,
-    properties TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    created_s INTEGER NOT NULL,
-    created_frac INTEGER NOT NULL,
-    received_at TEXT NOT NULL,
-    visible_s INTEGER NOT NULL,
-    visible_frac INTEGER NOT NULL,
-    orphaned INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX events_by_profile ON events (profile_id, created_s, created_frac, seq_key);
-CREATE INDEX events_by_user ON events (user_id, created_s, created_frac, seq_key);
-"""
-
-_USER_COLUMNS = "id, name, identities"
-_PROFILE_COLUMNS = "id, source, type, name, user_id, identifiers, attributes, created_at, updated_at"
-_EVENT_COLUMNS = (
-    "seq, id, profile_id, user_id, source, type, description, properties, created_at, "
-    "created_s, created_frac, received_at, visible_s, visible_frac"
+from .sqlite_rows import (
+    EVENT_COLUMNS,
+    KEY,
+    PROFILE_COLUMNS,
+    SCHEMA,
+    SCHEMA_NAME,
+    SCHEMA_VERSION,
+    TABLES,
+    USER_COLUMNS,
+    bound_key,
+    clamped,
+    dumps,
+    event_from_row,
+    identifiers_from_json,
+    identifiers_json,
+    profile_from_row,
+    storable,
+    user_from_row,
 )
 
-#: The stored form of an event's key, as an SQL row value.
-_KEY = "(created_s, created_frac, seq_key)"
-#: A key in the stored form: (seconds, nanoseconds past them, seq).
-_Key3 = tuple[int, int, int]
+__all__ = ["SCHEMA_NAME", "SCHEMA_VERSION", "SqliteStore"]
 
 
 class SqliteStore:
@@ -160,7 +84,7 @@ class SqliteStore:
                 name for (name,) in self._conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
             }
             if not tables:
-                for statement in _SCHEMA.split(";"):
+                for statement in SCHEMA.split(";"):
                     if statement.strip():
                         self._conn.execute(statement)
                 return
@@ -180,7 +104,7 @@ class SqliteStore:
                 f"The file {self.path} has schema version {meta.get('version')}, and this "
                 f"emulator reads version {SCHEMA_VERSION} only."
             )
-        missing = [table for table in _TABLES if table not in tables]
+        missing = [table for table in TABLES if table not in tables]
         if missing:
             raise ValueError(
                 f"The file {self.path} lacks the tables {', '.join(missing)} of a pytest-zdevents "
@@ -216,7 +140,7 @@ class SqliteStore:
 
     def clear(self) -> None:
         with self.atomic():
-            for table in _TABLES[1:]:
+            for table in TABLES[1:]:
                 self._conn.execute(f"DELETE FROM {table}")
             # Arrival numbers start again at 1, as in a fresh MemoryStore.
             self._conn.execute("DELETE FROM sqlite_sequence WHERE name = 'events'")
@@ -227,15 +151,15 @@ class SqliteStore:
     # Users
 
     def get_user(self, user_id: str) -> User | None:
-        row = self._conn.execute(f"SELECT {_USER_COLUMNS} FROM users WHERE id = ?", (user_id,)).fetchone()
-        return None if row is None else _user(row)
+        row = self._conn.execute(f"SELECT {USER_COLUMNS} FROM users WHERE id = ?", (user_id,)).fetchone()
+        return None if row is None else user_from_row(row)
 
     def save_user(self, user: User) -> None:
         with self.atomic():
             self._conn.execute(
                 "INSERT INTO users (id, name, identities) VALUES (?, ?, ?) ON CONFLICT (id) "
                 "DO UPDATE SET name = excluded.name, identities = excluded.identities",
-                (user.id, user.name, _identifiers_json(user.identities)),
+                (user.id, user.name, identifiers_json(user.identities)),
             )
             # As MemoryStore: identities are claimed, never released.
             self._conn.executemany(
@@ -251,16 +175,16 @@ class SqliteStore:
         return None if row is None else str(row[0])
 
     def users(self) -> Iterator[User]:
-        rows = self._conn.execute(f"SELECT {_USER_COLUMNS} FROM users ORDER BY ord").fetchall()
-        return iter([_user(row) for row in rows])
+        rows = self._conn.execute(f"SELECT {USER_COLUMNS} FROM users ORDER BY ord").fetchall()
+        return iter([user_from_row(row) for row in rows])
 
     # Profiles
 
     def get_profile(self, profile_id: str) -> Profile | None:
         row = self._conn.execute(
-            f"SELECT {_PROFILE_COLUMNS} FROM profiles WHERE id = ?", (profile_id,)
+            f"SELECT {PROFILE_COLUMNS} FROM profiles WHERE id = ?", (profile_id,)
         ).fetchone()
-        return None if row is None else _profile(row)
+        return None if row is None else profile_from_row(row)
 
     def profile_ids_for(self, source: str, type_: str, identifiers: Iterable[Identifier]) -> set[str]:
         found: set[str] = set()
@@ -278,7 +202,7 @@ class SqliteStore:
         with self.atomic():
             self._unindex(profile.id)
             self._conn.execute(
-                f"INSERT INTO profiles ({_PROFILE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                f"INSERT INTO profiles ({PROFILE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (id) DO UPDATE SET source = excluded.source, type = excluded.type, "
                 "name = excluded.name, user_id = excluded.user_id, "
                 "identifiers = excluded.identifiers, attributes = excluded.attributes, "
@@ -289,8 +213,8 @@ class SqliteStore:
                     profile.type,
                     profile.name,
                     profile.user_id,
-                    _identifiers_json(profile.identifiers),
-                    _dumps(profile.attributes),
+                    identifiers_json(profile.identifiers),
+                    dumps(profile.attributes),
                     profile.created_at,
                     profile.updated_at,
                 ),
@@ -314,7 +238,7 @@ class SqliteStore:
         source, type_, identifiers = row
         self._conn.executemany(
             "DELETE FROM profile_identifiers WHERE source = ? AND type = ? AND id_type = ? AND id_value = ?",
-            [(source, type_, kind, value) for kind, value in _identifiers(identifiers)],
+            [(source, type_, kind, value) for kind, value in identifiers_from_json(identifiers)],
         )
 
     def delete_profile(self, profile_id: str, *, delete_events: bool = True) -> None:
@@ -331,13 +255,13 @@ class SqliteStore:
 
     def user_profiles(self, user_id: str) -> list[Profile]:
         rows = self._conn.execute(
-            f"SELECT {_PROFILE_COLUMNS} FROM profiles WHERE user_id = ? ORDER BY ord", (user_id,)
+            f"SELECT {PROFILE_COLUMNS} FROM profiles WHERE user_id = ? ORDER BY ord", (user_id,)
         ).fetchall()
-        return [_profile(row) for row in rows]
+        return [profile_from_row(row) for row in rows]
 
     def profiles(self) -> Iterator[Profile]:
-        rows = self._conn.execute(f"SELECT {_PROFILE_COLUMNS} FROM profiles ORDER BY ord").fetchall()
-        return iter([_profile(row) for row in rows])
+        rows = self._conn.execute(f"SELECT {PROFILE_COLUMNS} FROM profiles ORDER BY ord").fetchall()
+        return iter([profile_from_row(row) for row in rows])
 
     # Events
 
@@ -347,8 +271,8 @@ class SqliteStore:
         Raises ValueError if ``created_ns`` or ``visible_ns`` lies beyond the storable range,
         about 1.5e11 years either side of 1970.
         """
-        created_s, created_frac = _storable(event.created_ns, "created_ns")
-        visible_s, visible_frac = _storable(event.visible_ns, "visible_ns")
+        created_s, created_frac = storable(event.created_ns, "created_ns")
+        visible_s, visible_frac = storable(event.visible_ns, "visible_ns")
         # One statement takes the next arrival number and writes it to both seq and seq_key.
         cursor = self._conn.execute(
             "INSERT INTO events (seq, seq_key, id, profile_id, user_id, source, type, "
@@ -363,7 +287,7 @@ class SqliteStore:
                 event.source,
                 event.type,
                 event.description,
-                _dumps(event.properties),
+                dumps(event.properties),
                 event.created_at,
                 created_s,
                 created_frac,
@@ -393,14 +317,14 @@ class SqliteStore:
         if lower:
             # The greatest key; of equal keys, the exclusive one (False sorts first, so negate).
             key, inclusive = max(lower, key=lambda bound: (bound[0], not bound[1]))
-            where.append(f"{_KEY} {'>=' if inclusive else '>'} (?, ?, ?)")
-            params.extend(_bound(key))
+            where.append(f"{KEY} {'>=' if inclusive else '>'} (?, ?, ?)")
+            params.extend(bound_key(key))
         if upper:
             key, inclusive = min(upper, key=lambda bound: (bound[0], bound[1]))
-            where.append(f"{_KEY} {'<=' if inclusive else '<'} (?, ?, ?)")
-            params.extend(_bound(key))
+            where.append(f"{KEY} {'<=' if inclusive else '<'} (?, ?, ?)")
+            params.extend(bound_key(key))
         where.append("(visible_s, visible_frac) <= (?, ?)")
-        params.extend(_clamped(query.visible_at))
+        params.extend(clamped(query.visible_at))
         if query.source is not None:
             where.append("source = ?")
             params.append(query.source)
@@ -412,106 +336,11 @@ class SqliteStore:
         # As MemoryStore: a limit below 1 returns every match (SQLite: LIMIT -1).
         params.append(query.limit if query.limit >= 1 else -1)
         rows = self._conn.execute(
-            f"SELECT {_EVENT_COLUMNS} FROM events WHERE {' AND '.join(where)} ORDER BY {order} LIMIT ?",
+            f"SELECT {EVENT_COLUMNS} FROM events WHERE {' AND '.join(where)} ORDER BY {order} LIMIT ?",
             params,
         ).fetchall()
-        return [_event(row) for row in rows]
+        return [event_from_row(row) for row in rows]
 
     def events(self) -> Iterator[Event]:
-        rows = self._conn.execute(f"SELECT {_EVENT_COLUMNS} FROM events ORDER BY seq").fetchall()
-        return iter([_event(row) for row in rows])
-
-
-# Instants
-
-
-def _split(ns: int) -> tuple[int, int]:
-    """``ns`` as (whole seconds rounded down, nanoseconds past them): exact, order-preserving."""
-    return divmod(ns, _NS_PER_SECOND)
-
-
-def _storable(ns: int, name: str) -> tuple[int, int]:
-    seconds, frac = _split(ns)
-    if not -_STORABLE_SECONDS <= seconds <= _STORABLE_SECONDS:
-        raise ValueError(f"The event's {name} {ns} is too far from 1970 to be stored.")
-    return seconds, frac
-
-
-def _clamped(ns: int) -> tuple[int, int]:
-    """A query instant split and held within 64 bits: beyond every stored instant, it stays so."""
-    seconds, frac = _split(ns)
-    return min(max(seconds, _INT64_MIN), _INT64_MAX), frac
-
-
-def _bound(key: Sequence[int]) -> _Key3:
-    seconds, frac = _clamped(key[0])
-    # Stored seqs lie in [1, SEQ_MAX), so clamping the cursor's seq keeps every comparison.
-    return seconds, frac, min(max(key[1], _INT64_MIN), _INT64_MAX)
-
-
-# Rows
-
-
-def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
-def _identifiers_json(identifiers: Iterable[Sequence[str]]) -> str:
-    return _dumps([[identifier[0], identifier[1]] for identifier in identifiers])
-
-
-def _identifiers(text: str) -> list[Identifier]:
-    return [Identifier(kind, value) for kind, value in json.loads(text)]
-
-
-def _user(row: Sequence[Any]) -> User:
-    user_id, name, identities = row
-    return User(id=user_id, name=name, identities=_identifiers(identities))
-
-
-def _profile(row: Sequence[Any]) -> Profile:
-    profile_id, source, type_, name, user_id, identifiers, attributes, created, updated = row
-    return Profile(
-        id=profile_id,
-        source=source,
-        type=type_,
-        name=name,
-        user_id=user_id,
-        identifiers=_identifiers(identifiers),
-        attributes=json.loads(attributes),
-        created_at=created,
-        updated_at=updated,
-    )
-
-
-def _event(row: Sequence[Any]) -> Event:
-    (
-        seq,
-        event_id,
-        profile_id,
-        user_id,
-        source,
-        type_,
-        description,
-        properties,
-        created_at,
-        created_s,
-        created_frac,
-        received_at,
-        visible_s,
-        visible_frac,
-    ) = row
-    return Event(
-        id=event_id,
-        profile_id=profile_id,
-        user_id=user_id,
-        source=source,
-        type=type_,
-        description=description,
-        properties=json.loads(properties),
-        created_at=created_at,
-        created_ns=created_s * _NS_PER_SECOND + created_frac,
-        received_at=received_at,
-        visible_ns=visible_s * _NS_PER_SECOND + visible_frac,
-        seq=seq,
-    )
+        rows = self._conn.execute(f"SELECT {EVENT_COLUMNS} FROM events ORDER BY seq").fetchall()
+        return iter([event_from_row(row) for row in rows])

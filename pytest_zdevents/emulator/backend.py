@@ -1,0 +1,48 @@
+"""What every part of the service shares: the store, the settings, the clock, the ids, the lock.
+
+The service's modules (:mod:`.users`, :mod:`.profiles`, :mod:`.events`, :mod:`.seeding`) work on one
+:class:`Backend`; nothing outside the service sees it. Every operation validates its input
+completely before it touches the store, then runs as one :meth:`Backend.unit` of work.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from .ids import IdMaker
+from .settings import EmulatorSettings
+from .store.base import Store
+from .switches import Quirk, Variation
+from .timestamps import format_ns
+
+
+class Backend:
+    def __init__(
+        self, store: Store, settings: EmulatorSettings, clock: Callable[[], int], seed: int | None
+    ) -> None:
+        self.store = store
+        self.settings = settings
+        self.clock = clock
+        self.ids = IdMaker(seed)
+        # Re-entrant: an import reads through the same helpers as the operations it runs beside.
+        self.lock = threading.RLock()
+
+    def on(self, switch: Quirk | Variation) -> bool:
+        return self.settings.on(switch)
+
+    @contextmanager
+    def unit(self) -> Iterator[None]:
+        """One unit of work: serialised with every other, and written together or not at all."""
+        with self.lock, self.store.atomic():
+            yield
+
+    def new_id(self, now_ns: int) -> str:
+        """A new profile or event id: a ULID, or 24 hex characters with the other_ids variation."""
+        return self.ids.hex_id(now_ns) if self.on(Variation.OTHER_IDS) else self.ids.ulid(now_ns)
+
+    def timestamp(self, ns: int) -> str:
+        """How the emulator writes an instant it sets: RFC 3339 UTC with six fractional digits,
+        or nine with the nanosecond_timestamps variation."""
+        return format_ns(ns, 9 if self.on(Variation.NANOSECOND_TIMESTAMPS) else 6)

@@ -1,0 +1,158 @@
+"""Events: tracking them against profiles (E4, E5, E6) and reading them a page at a time (E1-E3)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from .backend import Backend
+from .errors import IdentifierConflict, ProfileNotFound
+from .identifiers import IdentifierQuery
+from .model import Event, EventFilter, EventPage, EventQuery, Profile
+from .profiles import Profiles, check_owner
+from .switches import Quirk, Variation
+from .users import Users
+from .validation import EventInput, ProfileInput
+
+
+class Events:
+    def __init__(self, backend: Backend, profiles: Profiles, users: Users) -> None:
+        self.backend = backend
+        self.store = backend.store
+        self.profiles = profiles
+        self.users = users
+
+    # Tracking (E4, E5, E6)
+
+    def track(
+        self,
+        event: EventInput,
+        profile: ProfileInput | None,
+        *,
+        user_id: str | None = None,
+        profile_id: str | None = None,
+    ) -> Profile:
+        """Store ``event`` against a profile: E6 when ``profile_id`` is given, E4 when ``user_id``
+        is, E5 (the body's ``profile``) otherwise. Answers the profile it was stored against."""
+        with self.backend.unit():
+            if profile_id is not None:
+                target = self.store.get_profile(profile_id)
+                if target is None:
+                    raise ProfileNotFound.by_id(profile_id)
+            else:
+                assert profile is not None
+                target = self._profile_for_event(profile, user_id or profile.user_id)
+            self._store(target, event)
+        return target
+
+    def _profile_for_event(self, wanted: ProfileInput, user_id: str | None) -> Profile:
+        """Find the profile by source, type and any identifier; add identifiers it lacks; or
+        create it (S1: "If the profile does not exist, it will be created")."""
+        assert wanted.source is not None and wanted.type is not None
+        first_only = self.backend.on(Quirk.FIRST_IDENTIFIER_ONLY)
+        lookup = wanted.identifiers[:1] if first_only else wanted.identifiers
+        found = self.store.profile_ids_for(wanted.source, wanted.type, lookup)
+        if len(found) > 1:
+            raise IdentifierConflict.between_profiles(wanted.source, wanted.type)
+        self.users.check_exists(user_id)
+        if not found:
+            return self.profiles.create(wanted.source, wanted.type, wanted, wanted.identifiers, user_id)
+        profile = self.store.get_profile(found.pop())
+        assert profile is not None
+        check_owner(profile, user_id)
+        if not self.backend.on(Quirk.IDENTIFIERS_NOT_ADDED):
+            self.profiles.add_identifiers(profile, wanted.identifiers)
+        return profile
+
+    def _store(self, profile: Profile, wanted: EventInput) -> None:
+        backend = self.backend
+        now = backend.clock()
+        received_at = backend.timestamp(now)
+        created_at, created_ns = wanted.created_at, wanted.created_ns
+        if created_at is None or created_ns is None or backend.on(Quirk.CREATED_AT_OVERWRITTEN):
+            created_at, created_ns = received_at, now
+        properties = wanted.properties
+        if backend.on(Quirk.NESTED_PROPERTIES_FLATTENED):
+            properties = {k: v for k, v in properties.items() if not isinstance(v, dict | list)}
+        self.store.add_event(
+            Event(
+                id=backend.new_id(now),
+                profile_id=profile.id,
+                user_id=profile.user_id,
+                source=wanted.source,
+                type=wanted.type,
+                description=wanted.description,
+                properties=properties,
+                created_at=created_at,
+                created_ns=created_ns,
+                received_at=received_at,
+                visible_ns=now + int(backend.settings.lag * 1e9),
+            )
+        )
+
+    # Reading (E1, E2, E3)
+
+    def page(
+        self,
+        wanted: EventFilter,
+        *,
+        user_id: str | None = None,
+        profile_id: str | None = None,
+        query: IdentifierQuery | None = None,
+    ) -> EventPage:
+        """One page of the events of a user, a profile id or the profile an identifier query
+        matches: exactly one of ``user_id``, ``profile_id`` and ``query``."""
+        backend = self.backend
+        page_size = wanted.page_size
+        # The page_skips_item quirk drops the first event of every page after the first.
+        skip = int(wanted.after is not None and backend.on(Quirk.PAGE_SKIPS_ITEM))
+        descending = not backend.on(Variation.OLDEST_FIRST)
+        with backend.lock:
+            scope, scope_id = self._scope(user_id, profile_id, query)
+            events: list[Event] = []
+            if scope_id is not None:
+                events = self.store.events_page(
+                    EventQuery(
+                        scope=scope,
+                        scope_id=scope_id,
+                        descending=descending,
+                        # One more than the page, to know whether more remain.
+                        limit=page_size + 1 + skip,
+                        visible_at=backend.clock(),
+                        source=wanted.source,
+                        type=wanted.type,
+                        start_ns=wanted.start_ns,
+                        end_ns=wanted.end_ns,
+                        after=wanted.after,
+                    )
+                )
+        events = events[skip:]
+        has_more = len(events) > page_size
+        events = events[:page_size]
+        after = None
+        if events:
+            repeat = backend.on(Quirk.PAGE_REPEATS_ITEM) and len(events) > 1
+            after = (events[-2] if repeat else events[-1]).key
+        if backend.on(Quirk.HAS_MORE_ALWAYS_FALSE):
+            has_more = False
+        return EventPage(events, has_more, after)
+
+    def _scope(
+        self, user_id: str | None, profile_id: str | None, query: IdentifierQuery | None
+    ) -> tuple[Literal["user", "profile"], str | None]:
+        """What the store reads: a user's or a profile's events. None when there is nothing."""
+        if user_id is not None:
+            self.users.check_exists(user_id)
+            if self.backend.on(Quirk.USER_EVENTS_FIRST_PROFILE_ONLY):
+                profiles = self.store.user_profiles(user_id)
+                return "profile", profiles[0].id if profiles else None
+            return "user", user_id
+        if query is not None:
+            profile = self.profiles.by_query(query)
+        else:
+            assert profile_id is not None
+            profile = self.store.get_profile(profile_id)
+        if profile is None:
+            if self.backend.on(Quirk.UNKNOWN_PROFILE_EMPTY):
+                return "profile", None
+            raise ProfileNotFound.by_id(profile_id) if query is None else ProfileNotFound.by_query(query.raw)
+        return "profile", profile.id

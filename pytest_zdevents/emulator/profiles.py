@@ -1,0 +1,193 @@
+"""Profiles (P1-P9): find, create, replace, merge and delete them, keeping identifiers unique."""
+
+from __future__ import annotations
+
+from .backend import Backend
+from .errors import (
+    IdentifierConflict,
+    IdentifierLimitExceeded,
+    ProfileLimitExceeded,
+    ProfileNotFound,
+    ProfileUserMismatch,
+)
+from .identifiers import IdentifierQuery, default_name, merged
+from .model import Identifier, Profile
+from .switches import Quirk
+from .users import Users
+from .validation import MAX_IDENTIFIERS, MAX_PROFILES_PER_USER, ProfileInput
+
+
+class Profiles:
+    def __init__(self, backend: Backend, users: Users) -> None:
+        self.backend = backend
+        self.store = backend.store
+        self.users = users
+
+    # Operations
+
+    def of_user(self, user_id: str) -> list[Profile]:
+        """The user's profiles, oldest first (P1)."""
+        with self.backend.lock:
+            self.users.check_exists(user_id)
+            return self.store.user_profiles(user_id)
+
+    def get(self, *, profile_id: str | None = None, query: IdentifierQuery | None = None) -> Profile:
+        """The profile with ``profile_id``, or the one ``query`` matches (P2, P3)."""
+        with self.backend.lock:
+            return self.existing(profile_id, query)
+
+    def put(
+        self,
+        wanted: ProfileInput,
+        *,
+        query: IdentifierQuery | None = None,
+        user_id: str | None = None,
+        profile_id: str | None = None,
+    ) -> tuple[Profile, bool]:
+        """Create or replace (P4, P5), or replace (P6): the profile, and whether it was created.
+
+        A replace keeps nothing that the body does not send (S9, S11); the identifier of the
+        query stays among the identifiers, so the profile can still be found by it.
+        """
+        identifiers = wanted.identifiers if query is None else merged([query.identifier], wanted.identifiers)
+        self.check_identifier_count(identifiers)
+        with self.backend.unit():
+            self.users.check_exists(user_id)
+            if profile_id is not None:
+                profile = self.existing(profile_id, None)
+            else:
+                assert query is not None
+                found = self.by_query(query)
+                if found is None:
+                    if self.store.profile_ids_for(query.source, query.type, identifiers):
+                        raise IdentifierConflict.between_profiles(query.source, query.type)
+                    return self.create(query.source, query.type, wanted, identifiers, user_id), True
+                profile = found
+            check_owner(profile, user_id)
+            if self.backend.on(Quirk.PUT_MERGES):
+                identifiers = merged(profile.identifiers, identifiers)
+                attributes = {**profile.attributes, **(wanted.attributes or {})}
+            else:
+                attributes = wanted.attributes or {}
+            self.check_identifier_count(identifiers)
+            self.check_no_other_profile(profile, identifiers)
+            self.users.claim_identities(self.users.get(profile.user_id), identifiers)
+            profile.identifiers = identifiers
+            profile.attributes = attributes
+            profile.name = wanted.name or default_name(identifiers)
+            self._save(profile)
+            return profile, False
+
+    def patch(
+        self, wanted: ProfileInput, *, profile_id: str | None = None, query: IdentifierQuery | None = None
+    ) -> Profile:
+        """Merge name and attributes, add identifiers (P7, P8; S10)."""
+        with self.backend.unit():
+            profile = self.existing(profile_id, query)
+            self.add_identifiers(profile, wanted.identifiers, save=False)
+            if wanted.attributes is not None:
+                replaced = self.backend.on(Quirk.PATCH_REPLACES_ATTRIBUTES)
+                attributes = {} if replaced else dict(profile.attributes)
+                for key, value in wanted.attributes.items():
+                    if value is None:
+                        attributes.pop(key, None)
+                    else:
+                        attributes[key] = value
+                profile.attributes = attributes
+            if wanted.name is not None:
+                profile.name = wanted.name
+            self._save(profile)
+            return profile
+
+    def delete(self, profile_id: str) -> None:
+        """Remove the profile and its events (P9, S12)."""
+        with self.backend.unit():
+            self.existing(profile_id, None)
+            keep_events = self.backend.on(Quirk.DELETE_KEEPS_EVENTS)
+            self.store.delete_profile(profile_id, delete_events=not keep_events)
+
+    # Steps the event operations share
+
+    def existing(self, profile_id: str | None, query: IdentifierQuery | None) -> Profile:
+        """The profile with ``profile_id`` if given, else the one ``query`` matches; else 404."""
+        if profile_id is not None:
+            profile = self.store.get_profile(profile_id)
+            if profile is None:
+                raise ProfileNotFound.by_id(profile_id)
+            return profile
+        assert query is not None
+        found = self.by_query(query)
+        if found is None:
+            raise ProfileNotFound.by_query(query.raw)
+        return found
+
+    def by_query(self, query: IdentifierQuery) -> Profile | None:
+        found = self.store.profile_ids_for(query.source, query.type, [query.identifier])
+        return self.store.get_profile(found.pop()) if found else None
+
+    def create(
+        self,
+        source: str,
+        type_: str,
+        wanted: ProfileInput,
+        identifiers: list[Identifier],
+        user_id: str | None,
+    ) -> Profile:
+        user = self.users.for_new_profile(identifiers, user_id)
+        if len(self.store.user_profiles(user.id)) >= MAX_PROFILES_PER_USER:
+            raise ProfileLimitExceeded(
+                f"User {user.id} already has {MAX_PROFILES_PER_USER} profiles, the most a person "
+                "can have; delete one first."
+            )
+        now = self.backend.clock()
+        profile_id = self.backend.new_id(now)
+        while self.store.get_profile(profile_id) is not None:  # one imported with that id
+            profile_id = self.backend.new_id(now)
+        profile = Profile(
+            id=profile_id,
+            source=source,
+            type=type_,
+            name=wanted.name or default_name(identifiers),
+            user_id=user.id,
+            identifiers=list(identifiers),
+            attributes=wanted.attributes or {},
+            created_at=self.backend.timestamp(now),
+            updated_at=self.backend.timestamp(now),
+        )
+        self.users.claim_identities(user, identifiers)
+        self.store.save_profile(profile)
+        return profile
+
+    def add_identifiers(self, profile: Profile, new: list[Identifier], *, save: bool = True) -> None:
+        identifiers = merged(profile.identifiers, new)
+        if len(identifiers) == len(profile.identifiers):
+            return
+        self.check_identifier_count(identifiers)
+        self.check_no_other_profile(profile, identifiers)
+        self.users.claim_identities(self.users.get(profile.user_id), identifiers)
+        profile.identifiers = identifiers
+        if save:
+            self._save(profile)
+
+    def check_identifier_count(self, identifiers: list[Identifier]) -> None:
+        if len(identifiers) > MAX_IDENTIFIERS and not self.backend.on(Quirk.IDENTIFIER_LIMIT_IGNORED):
+            raise IdentifierLimitExceeded(
+                f"The profile would have {len(identifiers)} identifiers; a profile has at most "
+                f"{MAX_IDENTIFIERS}."
+            )
+
+    def check_no_other_profile(self, profile: Profile, identifiers: list[Identifier]) -> None:
+        if self.store.profile_ids_for(profile.source, profile.type, identifiers) - {profile.id}:
+            raise IdentifierConflict.between_profiles(profile.source, profile.type)
+
+    def _save(self, profile: Profile) -> None:
+        profile.updated_at = self.backend.timestamp(self.backend.clock())
+        self.store.save_profile(profile)
+
+
+def check_owner(profile: Profile, user_id: str | None) -> None:
+    """409 when a route names a user the profile does not belong to."""
+    if user_id is not None and profile.user_id != user_id:
+        raise ProfileUserMismatch(
+            f"Profile {profile.id} belongs to user {profile.user_id}, not to user {user_id}."
+        )

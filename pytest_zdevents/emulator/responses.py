@@ -1,0 +1,185 @@
+"""The Events and Profiles API operations (E1-E6, P1-P9) over HTTP, as moto's ``responses``.
+
+Each operation reads its request into domain values (:mod:`.params`, :mod:`.validation`,
+:mod:`.identifiers`), calls the service, and answers a status and a JSON body (:mod:`.views`).
+:func:`api_routes` is the URL table; :mod:`.app` runs every operation through one pipeline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from starlette.requests import Request
+
+from .host import Host
+from .identifiers import parse_query
+from .model import EventPage, Profile
+from .params import event_filter
+from .service import EventsService
+from .settings import EmulatorSettings
+from .switches import Quirk
+from .validation import event_input, patch_input, profile_input, query_names, user_id_path
+from .views import Views
+
+Body = dict[str, Any]
+Result = tuple[int, Body | None]
+Handler = Callable[[Request, Body], Result]
+
+
+class ApiResponses:
+    """The operations; each takes the request and the parsed JSON body ({} for reads)."""
+
+    def __init__(self, host: Host) -> None:
+        self.host = host
+
+    @property
+    def settings(self) -> EmulatorSettings:
+        return self.host.settings
+
+    @property
+    def service(self) -> EventsService:
+        return self.host.service
+
+    # Events (E1-E6)
+
+    def list_user_events(self, request: Request, body: Body) -> Result:
+        user_id = user_id_path(request.path_params["user_id"])
+        wanted = event_filter(request.query_params, self.settings)
+        return 200, self._page(request, self.service.events.page(wanted, user_id=user_id))
+
+    def track_user_event(self, request: Request, body: Body) -> Result:
+        return self._track(body, user_id=user_id_path(request.path_params["user_id"]))
+
+    def list_events_by_identifier(self, request: Request, body: Body) -> Result:
+        wanted = event_filter(request.query_params, self.settings)
+        query = parse_query(_identifier(request), self.settings)
+        return 200, self._page(request, self.service.events.page(wanted, query=query))
+
+    def track_event(self, request: Request, body: Body) -> Result:
+        return self._track(body)
+
+    def list_profile_events(self, request: Request, body: Body) -> Result:
+        wanted = event_filter(request.query_params, self.settings)
+        page = self.service.events.page(wanted, profile_id=request.path_params["profile_id"])
+        return 200, self._page(request, page)
+
+    def track_profile_event(self, request: Request, body: Body) -> Result:
+        return self._track(body, profile_id=request.path_params["profile_id"])
+
+    def _page(self, request: Request, page: EventPage) -> Body:
+        return Views(self.settings).page(page, request.url)
+
+    def _track(self, body: Body, *, user_id: str | None = None, profile_id: str | None = None) -> Result:
+        settings = self.settings
+        event = event_input(body, settings)
+        # E6 names the profile in its path, so a body's profile is not read.
+        wanted = None if profile_id is not None else profile_input(body, settings, with_source_type=True)
+        profile = self.service.events.track(event, wanted, user_id=user_id, profile_id=profile_id)
+        status = 200 if settings.on(Quirk.TRACK_RETURNS_200) else 202
+        return status, Views(settings).tracked(profile)
+
+    # Profiles (P1-P9)
+
+    def list_user_profiles(self, request: Request, body: Body) -> Result:
+        profiles = self.service.profiles.of_user(user_id_path(request.path_params["user_id"]))
+        views = Views(self.settings)
+        return 200, {"profiles": [views.profile(profile) for profile in profiles]}
+
+    def put_user_profile(self, request: Request, body: Body) -> Result:
+        user_id = user_id_path(request.path_params["user_id"])
+        return self._put(body, identifier=_identifier(request), user_id=user_id)
+
+    def get_profile_by_identifier(self, request: Request, body: Body) -> Result:
+        query = parse_query(_identifier(request), self.settings)
+        return self._profile(200, self.service.profiles.get(query=query))
+
+    def put_profile_by_identifier(self, request: Request, body: Body) -> Result:
+        return self._put(body, identifier=_identifier(request))
+
+    def patch_profile_by_identifier(self, request: Request, body: Body) -> Result:
+        wanted = patch_input(body, self.settings)
+        query = parse_query(_identifier(request), self.settings)
+        return self._profile(200, self.service.profiles.patch(wanted, query=query))
+
+    def get_profile(self, request: Request, body: Body) -> Result:
+        return self._profile(200, self.service.profiles.get(profile_id=request.path_params["profile_id"]))
+
+    def replace_profile(self, request: Request, body: Body) -> Result:
+        return self._put(body, profile_id=request.path_params["profile_id"])
+
+    def patch_profile(self, request: Request, body: Body) -> Result:
+        wanted = patch_input(body, self.settings)
+        profile = self.service.profiles.patch(wanted, profile_id=request.path_params["profile_id"])
+        return self._profile(200, profile)
+
+    def delete_profile(self, request: Request, body: Body) -> Result:
+        self.service.profiles.delete(request.path_params["profile_id"])
+        return 204, None
+
+    def _put(
+        self,
+        body: Body,
+        *,
+        identifier: str | None = None,
+        user_id: str | None = None,
+        profile_id: str | None = None,
+    ) -> Result:
+        """PUT creates (201) or replaces (200): P4 and P5 by identifier query, P6 by id."""
+        settings = self.settings
+        query = None if profile_id is not None else query_names(parse_query(identifier, settings), settings)
+        wanted = profile_input(body, settings, with_source_type=False)
+        profiles = self.service.profiles
+        profile, created = profiles.put(wanted, query=query, user_id=user_id, profile_id=profile_id)
+        return self._profile(201 if created else 200, profile)
+
+    def _profile(self, status: int, profile: Profile) -> Result:
+        return status, {"profile": Views(self.settings).profile(profile)}
+
+
+def api_routes(api: ApiResponses) -> list[tuple[str, dict[str, Handler]]]:
+    """Each path with its operations by method. The literal ``events`` path comes before the
+    ``{profile_id}`` template that would otherwise swallow it."""
+    return [
+        ("/api/v2/users/{user_id}/events", {"GET": api.list_user_events, "POST": api.track_user_event}),
+        ("/api/v2/users/{user_id}/profiles", {"GET": api.list_user_profiles, "PUT": api.put_user_profile}),
+        ("/api/v2/user_profiles/events", {"GET": api.list_events_by_identifier, "POST": api.track_event}),
+        (
+            "/api/v2/user_profiles",
+            {
+                "GET": api.get_profile_by_identifier,
+                "PUT": api.put_profile_by_identifier,
+                "PATCH": api.patch_profile_by_identifier,
+            },
+        ),
+        (
+            "/api/v2/user_profiles/{profile_id}/events",
+            {"GET": api.list_profile_events, "POST": api.track_profile_event},
+        ),
+        (
+            "/api/v2/user_profiles/{profile_id}",
+            {
+                "GET": api.get_profile,
+                "PUT": api.replace_profile,
+                "PATCH": api.patch_profile,
+                "DELETE": api.delete_profile,
+            },
+        ),
+    ]
+
+
+#: The Profiles API's write operations (P4-P9), which the profile_writes_off variation removes.
+PROFILE_WRITES = frozenset(
+    {
+        ApiResponses.put_user_profile.__name__,
+        ApiResponses.put_profile_by_identifier.__name__,
+        ApiResponses.patch_profile_by_identifier.__name__,
+        ApiResponses.replace_profile.__name__,
+        ApiResponses.patch_profile.__name__,
+        ApiResponses.delete_profile.__name__,
+    }
+)
+
+
+def _identifier(request: Request) -> str | None:
+    return request.query_params.get("identifier")
