@@ -14,9 +14,14 @@ def basic_username(email: str) -> str:
     return f"{email}/token"
 
 
+def basic_pair(email: str, token: str) -> str:
+    """What Basic authentication with an API token encodes: ``{email}/token:{token}``."""
+    return f"{basic_username(email)}:{token}"
+
+
 def basic_credentials(email: str, token: str) -> str:
-    """The base64 value of ``Authorization: Basic`` for an API token: ``{email}/token:{token}``."""
-    return base64.b64encode(f"{basic_username(email)}:{token}".encode()).decode()
+    """The base64 value of ``Authorization: Basic`` for an API token."""
+    return base64.b64encode(basic_pair(email, token).encode()).decode()
 
 
 def basic_header(email: str, token: str) -> dict[str, str]:

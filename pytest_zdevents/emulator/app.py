@@ -33,7 +33,7 @@ from .errors import (
 )
 from .host import Host
 from .journal import body_for_journal, masked_headers
-from .responses import PROFILE_WRITES, ApiResponses, Body, Handler, api_routes
+from .responses import ApiResponses, Body, Handler, api_routes, optional_handlers
 from .switches import Quirk, Variation
 from .validation import parse_json_object
 from .views import error_body
@@ -70,7 +70,7 @@ class Api:
             headers = self._rate_limit()
             if self.host.settings.on(Variation.PROFILE_WRITES_OFF):
                 # The Profiles API's writes (P4-P9) are optional: without them, only reads remain.
-                methods = {m: h for m, h in methods.items() if h.__name__ not in PROFILE_WRITES}
+                methods = {m: h for m, h in methods.items() if h.__name__ not in optional_handlers()}
             # HEAD is GET without the body (RFC 9110 9.3.2), wherever GET is served.
             reading = request.method in ("GET", "HEAD")
             handler = methods.get("GET" if request.method == "HEAD" else request.method)

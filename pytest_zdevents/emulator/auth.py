@@ -7,6 +7,8 @@ import binascii
 import hmac
 from typing import Literal
 
+from pytest_zdevents.credentials import basic_pair
+
 from .errors import MissingOrInvalidAuthentication, PermissionDenied
 from .settings import EmulatorSettings
 from .switches import Quirk
@@ -38,7 +40,7 @@ def authenticate(header: str | None, settings: EmulatorSettings) -> Access:
             decoded = base64.b64decode(value, validate=True).decode()
         except (binascii.Error, UnicodeDecodeError):
             raise _unauthenticated() from None
-        if _same(decoded, f"{settings.email}/token:{settings.token}"):
+        if _same(decoded, basic_pair(settings.email, settings.token)):
             return "full"
     elif scheme.lower() == "bearer":
         if any(_same(value, token) for token in settings.oauth_tokens):

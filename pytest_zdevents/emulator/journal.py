@@ -7,7 +7,8 @@ import threading
 from collections import deque
 from typing import Any
 
-MASK = "[masked]"
+from pytest_zdevents.credentials import MASK
+
 _SECRET_HEADERS = frozenset({"authorization", "cookie", "proxy-authorization", "x-api-key"})
 _BODY_LIMIT = 64 * 1024
 

@@ -7,10 +7,14 @@ Each operation reads its request into domain values (:mod:`.params`, :mod:`.vali
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Callable
 from typing import Any
 
 from starlette.requests import Request
+
+from pytest_zdevents.spec import optional_operations
 
 from .host import Host
 from .identifiers import parse_query
@@ -168,17 +172,13 @@ def api_routes(api: ApiResponses) -> list[tuple[str, dict[str, Handler]]]:
     ]
 
 
-#: The Profiles API's write operations (P4-P9), which the profile_writes_off variation removes.
-PROFILE_WRITES = frozenset(
-    {
-        ApiResponses.put_user_profile.__name__,
-        ApiResponses.put_profile_by_identifier.__name__,
-        ApiResponses.patch_profile_by_identifier.__name__,
-        ApiResponses.replace_profile.__name__,
-        ApiResponses.patch_profile.__name__,
-        ApiResponses.delete_profile.__name__,
-    }
-)
+@functools.cache
+def optional_handlers() -> frozenset[str]:
+    """The handlers of the operations a target may lack (P4-P9, ``x-zdevents-capability`` in
+    openapi.yaml), which the profile_writes_off variation removes. Each handler is named for its
+    operationId (``putUserProfile``: ``put_user_profile``). Read when first needed: loading the
+    spec takes a moment, and most emulators never switch the variation on."""
+    return frozenset(re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower() for name in optional_operations())
 
 
 def _identifier(request: Request) -> str | None:

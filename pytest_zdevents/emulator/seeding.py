@@ -8,7 +8,7 @@ the service: :meth:`.service.EventsService.export` and ``import_`` call these on
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 from .backend import Backend
 from .errors import ApiError, IdentifierConflict, InvalidState, StateRecordExists, UserConflict
@@ -21,15 +21,6 @@ from .validation import event_input, profile_input, user_id_path
 FORMAT_VERSION = 1
 T = TypeVar("T")
 _IDENTIFIER_TYPES = ", ".join(sorted(STANDARD_TYPES))
-
-
-class _Exporting(Protocol):
-    def export(self) -> dict[str, Any]: ...
-
-
-def export_state(service: _Exporting) -> dict[str, Any]:
-    """Deprecated: call ``Emulator.export()``. Kept until the plugin's fixtures switch to it."""
-    return service.export()
 
 
 def export_records(backend: Backend) -> dict[str, Any]:

@@ -11,7 +11,6 @@ import pytest
 
 from pytest_zdevents.credentials import basic_username
 from pytest_zdevents.emulator import Emulator, ServedEmulator
-from pytest_zdevents.emulator.seeding import export_state
 
 
 @dataclass
@@ -38,10 +37,10 @@ class EmulatorHandle:
 
     def events(self) -> list[dict[str, Any]]:
         """Every event the emulator holds, in arrival order."""
-        return export_state(self.emulator.service)["events"]
+        return self.emulator.export()["events"]
 
     def profiles(self) -> list[dict[str, Any]]:
-        return export_state(self.emulator.service)["profiles"]
+        return self.emulator.export()["profiles"]
 
     def requests(self) -> list[dict[str, Any]]:
         """The request journal, credentials masked."""

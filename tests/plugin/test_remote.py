@@ -11,7 +11,6 @@ import httpx
 import pytest
 
 from pytest_zdevents.emulator import Emulator, ServedEmulator
-from pytest_zdevents.emulator.seeding import export_state
 from pytest_zdevents.runtime.cleanup import Created, delete_created
 from pytest_zdevents.runtime.client import BudgetExhausted
 
@@ -32,7 +31,7 @@ def remote_args(served: ServedEmulator) -> list[str]:
 
 
 def profiles(served: ServedEmulator) -> list[dict[str, Any]]:
-    return export_state(served.emulator.service)["profiles"]
+    return served.emulator.export()["profiles"]
 
 
 def track_directly(served: ServedEmulator, email: str) -> str:
