@@ -41,25 +41,27 @@ class Session:
 
     def start(self, config: pytest.Config) -> None:
         """Keep this session in ``config``'s stash, and as the current one of this process."""
-        global _current
-        config.stash[_KEY] = _current = self
+        config.stash[_KEY] = self
+        _running.append(self)
 
     @staticmethod
     def end(config: pytest.Config) -> None:
-        global _current
-        if _current is config.stash.get(_KEY, None):
-            _current = None
+        """The session of ``config`` is over: the one it interrupted (pytester runs pytest
+        inside pytest) is the current one again."""
+        session = config.stash.get(_KEY, None)
+        _running[:] = [running for running in _running if running is not session]
 
 
 _KEY = pytest.StashKey[Session]()
-_current: Session | None = None
+#: The sessions of this process, innermost last.
+_running: list[Session] = []
 
 
 def current() -> Session:
     """The session of the pytest run this process is in."""
-    if _current is None:
+    if not _running:
         raise RuntimeError(
             "No pytest-zdevents session is running: the contracts run under pytest with the "
             "pytest-zdevents plugin (run `pytest contracts`)."
         )
-    return _current
+    return _running[-1]
