@@ -68,6 +68,10 @@ class Tracker:
                 f"Tracking an event must be answered 202 (S1); POST {path} got {shown(response)}"
             )
         answer = response.json()
+        assert isinstance(answer, dict) and answer.get("profile_id"), (
+            f"The answer to tracking names the profile the event was stored against (S1); POST {path} "
+            f"got {shown(response)}"
+        )
         return Tracked(response, body, str(answer["profile_id"]), str(answer.get("user_id", "")))
 
     def refused(self, body: Any, promise: str, path: str = TRACK_PATH) -> None:
