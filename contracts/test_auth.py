@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import base64
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Container
 
 import httpx
 import pytest
@@ -25,6 +25,8 @@ from pytest_zdevents.runtime.target import Target
 from pytest_zdevents.runtime.tracking import Tracked
 
 Send = Callable[[ZdClient], httpx.Response]
+#: The statuses of a request served.
+SERVED = range(200, 300)
 
 
 def requests_about(tracked: Tracked, namespace: Namespace) -> dict[str, Send]:
@@ -57,8 +59,21 @@ def basic(email: str, token: str) -> dict[str, str]:
     return {"Authorization": "Basic " + base64.b64encode(f"{email}/token:{token}".encode()).decode()}
 
 
-def answers(client: ZdClient, requests: dict[str, Send]) -> dict[str, httpx.Response]:
-    return {name: send(client) for name, send in requests.items()}
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def not_answered(
+    client: ZdClient,
+    requests: dict[str, Send],
+    expected: Container[int],
+    headers: dict[str, str] | None = None,
+) -> dict[str, str]:
+    """The requests not answered with a status in ``expected`` when sent with ``headers`` as the
+    only credentials (none without), each with its answer."""
+    with client.with_credentials(headers=headers) as other:
+        got = {name: send(other) for name, send in requests.items()}
+    return {name: shown(r) for name, r in got.items() if r.status_code not in expected}
 
 
 @pytest.mark.contract("auth.credentials.missing_401")
@@ -66,9 +81,7 @@ def test_a_request_without_credentials_is_401(zd: Kit) -> None:
     """Two reads and two writes about a profile of this run, sent without credentials. The 401 body is
     not asserted."""
     requests = requests_about(zd.track(), zd.namespace)
-    with zd.client.with_credentials() as anonymous:
-        got = answers(anonymous, requests)
-    wrong = {name: shown(r) for name, r in got.items() if r.status_code != 401}
+    wrong = not_answered(zd.client, requests, {401})
     assert not wrong, f"A request without credentials MUST be answered 401 (S24); these were not: {wrong}"
 
 
@@ -81,17 +94,12 @@ def test_basic_api_token_is_served_and_a_wrong_token_is_401(zd: Kit, zd_target: 
             "check Basic {email_address}/token:{api_token} authentication."
         )
     requests = requests_about(zd.track(), zd.namespace)
-    with zd.client.with_credentials(headers=basic(zd_target.email, zd_target.token)) as client:
-        got = answers(client, requests)
-    refused = {name: shown(r) for name, r in got.items() if not 200 <= r.status_code < 300}
+    refused = not_answered(zd.client, requests, SERVED, basic(zd_target.email, zd_target.token))
     assert not refused, (
         "A request with Authorization Basic base64('{email_address}/token:{api_token}') MUST be served "
         f"(seed 001, S24); these were not: {refused}"
     )
-    wrong_token = secrets.token_urlsafe(16)
-    with zd.client.with_credentials(headers=basic(zd_target.email, wrong_token)) as client:
-        got = answers(client, requests)
-    wrong = {name: shown(r) for name, r in got.items() if r.status_code != 401}
+    wrong = not_answered(zd.client, requests, {401}, basic(zd_target.email, secrets.token_urlsafe(16)))
     assert not wrong, (
         f"The same request with a wrong API token MUST be answered 401 (S24); these were not: {wrong}"
     )
@@ -106,17 +114,12 @@ def test_bearer_token_is_served_and_an_unknown_token_is_401(zd: Kit, zd_target: 
             "No OAuth access token for the target (--zd-oauth-token); Bearer authentication was not checked."
         )
     requests = requests_about(zd.track(), zd.namespace)
-    with zd.client.with_credentials(headers={"Authorization": f"Bearer {zd_target.oauth_token}"}) as client:
-        got = answers(client, reads(requests))
-    refused = {name: shown(r) for name, r in got.items() if not 200 <= r.status_code < 300}
+    refused = not_answered(zd.client, reads(requests), SERVED, bearer(zd_target.oauth_token))
     assert not refused, (
         "A request with Authorization Bearer {oauth_access_token} MUST be served (S24); these were not: "
         f"{refused}"
     )
-    unknown = secrets.token_urlsafe(24)
-    with zd.client.with_credentials(headers={"Authorization": f"Bearer {unknown}"}) as client:
-        got = answers(client, requests)
-    wrong = {name: shown(r) for name, r in got.items() if r.status_code != 401}
+    wrong = not_answered(zd.client, requests, {401}, bearer(secrets.token_urlsafe(24)))
     assert not wrong, (
         f"A request with an unknown bearer token MUST be answered 401 (S24); these were not: {wrong}"
     )
@@ -130,9 +133,7 @@ def test_a_write_with_a_read_only_token_is_403(zd: Kit, zd_target: Target) -> No
     if not token:
         pytest.skip("No OAuth token with only the users:read scope for the target; the 403 was not checked.")
     requests = requests_about(zd.track(), zd.namespace)
-    with zd.client.with_credentials(headers={"Authorization": f"Bearer {token}"}) as client:
-        got = answers(client, writes(requests))
-    wrong = {name: shown(r) for name, r in got.items() if r.status_code != 403}
+    wrong = not_answered(zd.client, writes(requests), {403}, bearer(token))
     assert not wrong, (
         "A write with an OAuth token that has only the users:read scope MUST be refused with 403 (S14); "
         f"these were not: {wrong}"

@@ -116,13 +116,7 @@ def test_errors_come_in_an_errors_array(case: str, zd: Kit) -> None:
 # 404 for unknown profiles
 
 
-NOT_FOUND_CASES = [
-    "E3 unknown profile",
-    "E6 unknown profile",
-    "P2 unknown profile",
-    "E2 unknown profile",
-    "P3 unknown profile",
-]
+NOT_FOUND_CASES = [case for case in ENVELOPE_CASES if case.endswith("unknown profile")]
 
 
 @pytest.mark.contract("errors.unknown_profile.not_found")

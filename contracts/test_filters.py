@@ -12,7 +12,7 @@ filter[source].
 from __future__ import annotations
 
 from collections import Counter
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -98,29 +98,44 @@ def test_type_filter_includes_only_that_type_of_the_source(timeline: Timeline, s
         )
 
 
+def minute_apart(timeline: Timeline, scope: str) -> tuple[datetime, list[str]]:
+    """Three events a minute apart, once a read in ``scope`` shows them: the first one's instant,
+    and their marks."""
+    t = recent_instant()
+    marks = [timeline.track(A, T0, stamp(t + timedelta(minutes=i))) for i in range(3)]
+    timeline.wait(scope)
+    return t, marks
+
+
+def check_bound(
+    timeline: Timeline, scope: str, name: str, meaning: str, cases: list[tuple[str, list[str]]]
+) -> None:
+    """Read once per (bound, marks expected) of ``cases`` with the time filter ``name``, which
+    includes the events whose created_at is ``meaning`` the bound (seed 001)."""
+    for bound, expected in cases:
+        check(
+            timeline,
+            scope,
+            {**within_source(scope), name: bound},
+            expected,
+            f"{name}={bound} must include the events whose created_at is {meaning} it, and only those "
+            f"(seed 001: '{meaning}').",
+        )
+
+
 @pytest.mark.contract("filters.start_time.inclusive")
 @pytest.mark.parametrize("scope", SCOPES)
 def test_start_time_is_inclusive(timeline: Timeline, scope: str) -> None:
     """Three events a minute apart; bounds equal to the first, middle and last, just after one, and
     before all."""
-    t = recent_instant()
-    marks = [timeline.track(A, T0, stamp(t + timedelta(minutes=i))) for i in range(3)]
-    timeline.wait(scope)
+    t, marks = minute_apart(timeline, scope)
     cases = [
         (stamp(t + timedelta(minutes=1), "Z"), marks[1:]),  # equal to the middle event
         (stamp(t + timedelta(minutes=1, seconds=1)), marks[2:]),  # just after it
         (stamp(t - timedelta(seconds=1), "Z"), marks),  # before every event
         (stamp(t + timedelta(minutes=2)), marks[2:]),  # equal to the last event
     ]
-    for bound, expected in cases:
-        check(
-            timeline,
-            scope,
-            {**within_source(scope), "filter[start_time]": bound},
-            expected,
-            f"filter[start_time]={bound} must include the events whose created_at is equal to or "
-            "later than it, and only those (seed 001: 'equal to or later than').",
-        )
+    check_bound(timeline, scope, "filter[start_time]", "equal to or later than", cases)
 
 
 @pytest.mark.contract("filters.end_time.inclusive")
@@ -128,24 +143,14 @@ def test_start_time_is_inclusive(timeline: Timeline, scope: str) -> None:
 def test_end_time_is_inclusive(timeline: Timeline, scope: str) -> None:
     """Three events a minute apart; bounds equal to the first, middle and last, just before one, and
     after all."""
-    t = recent_instant()
-    marks = [timeline.track(A, T0, stamp(t + timedelta(minutes=i))) for i in range(3)]
-    timeline.wait(scope)
+    t, marks = minute_apart(timeline, scope)
     cases = [
         (stamp(t + timedelta(minutes=1), "Z"), marks[:2]),  # equal to the middle event
         (stamp(t + timedelta(minutes=1) - timedelta(seconds=1)), marks[:1]),  # just before it
         (stamp(t + timedelta(minutes=2, seconds=1), "Z"), marks),  # after every event
         (stamp(t), marks[:1]),  # equal to the first event
     ]
-    for bound, expected in cases:
-        check(
-            timeline,
-            scope,
-            {**within_source(scope), "filter[end_time]": bound},
-            expected,
-            f"filter[end_time]={bound} must include the events whose created_at is equal to or "
-            "before it, and only those (seed 001: 'equal to or before').",
-        )
+    check_bound(timeline, scope, "filter[end_time]", "equal to or before", cases)
 
 
 @pytest.mark.contract("filters.combined.and")

@@ -8,6 +8,7 @@ an order; reads of what was just written go through zd.eventually.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -20,6 +21,19 @@ from pytest_zdevents.runtime.timestamps import instant, stamp
 
 #: How far the target's clock may be from ours when a timestamp is compared with "now".
 CLOCK_SKEW = timedelta(minutes=5)
+
+
+def assert_received_then(
+    got: Any, before: datetime, after: datetime, is_date_time: str, is_then: str
+) -> None:
+    """``got`` is an ISO 8601 date-time (``is_date_time`` says the promise) and, when it has an
+    offset to compare by, within the request's time give or take clock skew (``is_then``)."""
+    parsed = instant(got)
+    assert parsed is not None, f"{is_date_time}; got {got!r}"
+    if parsed.tzinfo is not None:
+        assert before - CLOCK_SKEW <= parsed <= after + CLOCK_SKEW, (
+            f"{is_then}: sent between {before.isoformat()} and {after.isoformat()}, got {got!r}"
+        )
 
 
 @pytest.mark.contract("ingestion.event.read_back")
@@ -85,16 +99,13 @@ def test_created_at_defaults_to_the_time_received(zd: Kit) -> None:
     path = profile_events_path(tracked.profile_id)
 
     def set_when_received() -> None:
-        got = one_event(zd.client, path, mark_of(tracked.body["event"])).get("created_at")
-        parsed = instant(got)
-        assert parsed is not None, (
-            f"When none is sent, the API MUST set created_at, an ISO-8601 date-time (seed 001); got {got!r}"
+        assert_received_then(
+            one_event(zd.client, path, mark_of(tracked.body["event"])).get("created_at"),
+            before,
+            after,
+            "When none is sent, the API MUST set created_at, an ISO-8601 date-time (seed 001)",
+            "When none is sent, created_at MUST be the time the API received the event (seed 001)",
         )
-        if parsed.tzinfo is not None:
-            assert before - CLOCK_SKEW <= parsed <= after + CLOCK_SKEW, (
-                "When none is sent, created_at MUST be the time the API received the event (seed 001): "
-                f"sent between {before.isoformat()} and {after.isoformat()}, read {got!r}"
-            )
 
     zd.eventually(set_when_received)
 
@@ -112,16 +123,12 @@ def test_every_event_read_back_carries_received_at(zd: Kit) -> None:
     def carries_received_at() -> None:
         for scope in SCOPES:
             path, params = timeline.place(scope)
-            got = one_event(zd.client, path, mark, {**params, **within_source(scope)}).get("received_at")
-            parsed = instant(got)
-            assert parsed is not None, (
-                "Every event read back MUST carry received_at, an ISO-8601 date-time (seed 001); GET "
-                f"{path} (read by {scope}) gave {got!r}"
+            assert_received_then(
+                one_event(zd.client, path, mark, {**params, **within_source(scope)}).get("received_at"),
+                before,
+                after,
+                f"Every event read back MUST carry received_at, an ISO-8601 date-time (seed 001); GET {path}",
+                f"received_at MUST be the time the event was received (seed 001); GET {path}",
             )
-            if parsed.tzinfo is not None:
-                assert before - CLOCK_SKEW <= parsed <= after + CLOCK_SKEW, (
-                    "received_at MUST be the time the event was received (seed 001): sent between "
-                    f"{before.isoformat()} and {after.isoformat()}, GET {path} (read by {scope}) gave {got!r}"
-                )
 
     zd.eventually(carries_received_at)

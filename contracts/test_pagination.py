@@ -114,6 +114,16 @@ def page_marks(walked: list[dict[str, Any]]) -> list[list[Any]]:
     return [marks(p.get("events", [])) for p in walked]
 
 
+def unrepeated(walked: list[dict[str, Any]], promise: str) -> list[Any]:
+    """The marks of the walk, page after page, asserting that no page repeats an earlier one's."""
+    seen: list[Any] = []
+    for number, page_of in enumerate(page_marks(walked), 1):
+        again = sorted(set(page_of) & set(seen))
+        assert not again, f"{promise}; page {number} repeats {again}; marks per page: {page_marks(walked)}"
+        seen += page_of
+    return seen
+
+
 @pytest.mark.contract("pagination.page_size.respected")
 @pytest.mark.parametrize("scope", SCOPES)
 def test_page_size_is_the_number_of_events(pages: Pages, scope: str) -> None:
@@ -202,14 +212,10 @@ def test_links_next_returns_the_following_page(pages: Pages, scope: str) -> None
             'links must be an array of objects, "links": [{"next": ...}] (seed 001); page '
             f"{number} answered links={links!r}"
         )
-    seen: list[Any] = []
-    for number, page_of in enumerate(page_marks(walked), 1):
-        again = sorted(set(page_of) & set(seen))
-        assert not again, (
-            f"links[0].next must return the page that follows (seed 001); page {number}, reached "
-            f"through the previous page's next URL, repeats {again}; marks per page: {page_marks(walked)}"
-        )
-        seen += page_of
+    seen = unrepeated(
+        walked,
+        "links[0].next must return the page that follows (seed 001), so no page reached through it repeats",
+    )
     assert Counter(seen) == Counter(timeline.marks), (
         f"Following links[0].next while meta.has_more is true must reach every event once (seed "
         f"001); missing {sorted(set(timeline.marks) - set(seen))}; marks per page: {page_marks(walked)}"
@@ -223,15 +229,11 @@ def test_after_cursor_returns_the_page_that_follows(pages: Pages, scope: str) ->
     skipped."""
     timeline = pages(7, scope)
     walked = walk(timeline, scope, 3)
-    seen: list[Any] = []
-    for number, page_of in enumerate(page_marks(walked), 1):
-        again = sorted(set(page_of) & set(seen))
-        assert not again, (
-            f"page[after]=meta.after_cursor must return the page that follows, with no event of the "
-            f"earlier pages repeated (seed 001); page {number} repeats {again}; marks per page: "
-            f"{page_marks(walked)}"
-        )
-        seen += page_of
+    seen = unrepeated(
+        walked,
+        "page[after]=meta.after_cursor must return the page that follows, with no event of the earlier "
+        "pages repeated (seed 001)",
+    )
     skipped = sorted(set(timeline.marks) - set(seen))
     assert not skipped, (
         f"page[after]=meta.after_cursor must return the page that follows with no event skipped "
