@@ -2,7 +2,9 @@
 
 Every example sends requests, so examples are few (``--zd-max-examples``), there is no deadline,
 and no example database: a run against a shared target must not replay another run's data.
-Examples come from the run's seed, printed in the header, in CI too.
+Examples come from the run's seed, printed in the header, in CI too. Inside examples the
+property contracts use only session fixtures and ``zd``, whose zd_eventually is one per test on
+purpose: once a read has waited the whole timeout, the test's later examples fail at once.
 
 Against a URL a failing property is not shrunk: every shrink sends its writes again and, on a
 server that hides them, waits for them again, so the example that failed is reported as drawn.

@@ -11,26 +11,29 @@ from __future__ import annotations
 
 import base64
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Container
 
 import httpx
 import pytest
 
 from pytest_zdevents.runtime.client import ZdClient
-from pytest_zdevents.runtime.isolation import EVENT_SOURCES, EVENT_TYPES, Namespace
-from pytest_zdevents.runtime.paths import TRACK_PATH, profile_events_path
+from pytest_zdevents.runtime.isolation import Namespace
+from pytest_zdevents.runtime.kit import Kit
+from pytest_zdevents.runtime.paths import TRACK_PATH, profile_events_path, profile_path
 from pytest_zdevents.runtime.reads import shown
 from pytest_zdevents.runtime.target import Target
 from pytest_zdevents.runtime.tracking import Tracked
 
 Send = Callable[[ZdClient], httpx.Response]
+#: The statuses of a request served.
+SERVED = range(200, 300)
 
 
 def requests_about(tracked: Tracked, namespace: Namespace) -> dict[str, Send]:
     """Named requests about the tracked profile: two reads and two writes."""
-    event = {"source": EVENT_SOURCES[0], "type": EVENT_TYPES[0], "properties": {"run": namespace.run_id}}
+    event = namespace.event()
     return {
-        "GET /api/v2/user_profiles/{id} (P2)": lambda c: c.get(f"/api/v2/user_profiles/{tracked.profile_id}"),
+        "GET /api/v2/user_profiles/{id} (P2)": lambda c: c.get(profile_path(tracked.profile_id)),
         "GET /api/v2/user_profiles/{id}/events (E3)": lambda c: c.get(
             profile_events_path(tracked.profile_id)
         ),
@@ -56,111 +59,81 @@ def basic(email: str, token: str) -> dict[str, str]:
     return {"Authorization": "Basic " + base64.b64encode(f"{email}/token:{token}".encode()).decode()}
 
 
-def answers(client: ZdClient, requests: dict[str, Send]) -> dict[str, httpx.Response]:
-    return {name: send(client) for name, send in requests.items()}
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def not_answered(
+    client: ZdClient,
+    requests: dict[str, Send],
+    expected: Container[int],
+    headers: dict[str, str] | None = None,
+) -> dict[str, str]:
+    """The requests not answered with a status in ``expected`` when sent with ``headers`` as the
+    only credentials (none without), each with its answer."""
+    with client.with_credentials(headers=headers) as other:
+        got = {name: send(other) for name, send in requests.items()}
+    return {name: shown(r) for name, r in got.items() if r.status_code not in expected}
 
 
 @pytest.mark.contract("auth.credentials.missing_401")
-def test_a_request_without_credentials_is_401(
-    zd_client: ZdClient, zd_namespace: Namespace, zd_track: Callable[..., Tracked]
-) -> None:
-    """A request without credentials MUST be answered 401.
-
-    Source: reference §6.3, S24: requests authenticate with Basic {email}/token:{api_token} or
-    Bearer {oauth_token}; S17 (3rd-party) shows the Events API's 401 MissingOrInvalidAuthentication.
-    The 401 body's shape is unknown (reference §6.3) and not asserted.
-    """
-    requests = requests_about(zd_track(), zd_namespace)
-    with zd_client.with_credentials() as anonymous:
-        got = answers(anonymous, requests)
-    wrong = {name: shown(r) for name, r in got.items() if r.status_code != 401}
+def test_a_request_without_credentials_is_401(zd: Kit) -> None:
+    """Two reads and two writes about a profile of this run, sent without credentials. The 401 body is
+    not asserted."""
+    requests = requests_about(zd.track(), zd.namespace)
+    wrong = not_answered(zd.client, requests, {401})
     assert not wrong, f"A request without credentials MUST be answered 401 (S24); these were not: {wrong}"
 
 
 @pytest.mark.contract("auth.basic_token.verified")
-def test_basic_api_token_is_served_and_a_wrong_token_is_401(
-    zd_client: ZdClient, zd_target: Target, zd_namespace: Namespace, zd_track: Callable[..., Tracked]
-) -> None:
-    """A request with Authorization Basic base64('{email_address}/token:{api_token}') MUST be
-    served, and the same request with a wrong API token MUST be answered 401.
-
-    Source: seed 001 (Events API reference), every code sample: 'Base64 encoded
-    "{email_address}/token:{api_token}"'; seed 002 curl -u devs@coolbikes.com/token:...; S24
-    (reference §6.3).
-    """
+def test_basic_api_token_is_served_and_a_wrong_token_is_401(zd: Kit, zd_target: Target) -> None:
+    """The same requests with the target's agent email and API token, then with a wrong token."""
     if not (zd_target.email and zd_target.token):
         pytest.fail(
             "This contract needs the agent email and API token of the target (--zd-email and --zd-token) to "
             "check Basic {email_address}/token:{api_token} authentication."
         )
-    requests = requests_about(zd_track(), zd_namespace)
-    with zd_client.with_credentials(headers=basic(zd_target.email, zd_target.token)) as client:
-        got = answers(client, requests)
-    refused = {name: shown(r) for name, r in got.items() if not 200 <= r.status_code < 300}
+    requests = requests_about(zd.track(), zd.namespace)
+    refused = not_answered(zd.client, requests, SERVED, basic(zd_target.email, zd_target.token))
     assert not refused, (
         "A request with Authorization Basic base64('{email_address}/token:{api_token}') MUST be served "
         f"(seed 001, S24); these were not: {refused}"
     )
-    wrong_token = secrets.token_urlsafe(16)
-    with zd_client.with_credentials(headers=basic(zd_target.email, wrong_token)) as client:
-        got = answers(client, requests)
-    wrong = {name: shown(r) for name, r in got.items() if r.status_code != 401}
+    wrong = not_answered(zd.client, requests, {401}, basic(zd_target.email, secrets.token_urlsafe(16)))
     assert not wrong, (
         f"The same request with a wrong API token MUST be answered 401 (S24); these were not: {wrong}"
     )
 
 
 @pytest.mark.contract("auth.bearer.verified")
-def test_bearer_token_is_served_and_an_unknown_token_is_401(
-    zd_client: ZdClient, zd_target: Target, zd_namespace: Namespace, zd_track: Callable[..., Tracked]
-) -> None:
-    """A request with Authorization Bearer {oauth_access_token} MUST be served, and one with an
-    unknown bearer token MUST be answered 401.
-
-    Source: reference §6.3, S24: 'Authorization: Bearer {oauth_access_token}'; S18 (3rd-party
-    code) sends a Bearer token to POST /api/v2/user_profiles/events. Optional: needs an OAuth
-    token (--zd-oauth-token; the embedded emulator mints one). The token's scopes are not known,
-    so only reads are required to be served; the unknown token is tried on writes too.
-    """
+def test_bearer_token_is_served_and_an_unknown_token_is_401(zd: Kit, zd_target: Target) -> None:
+    """Optional: needs an OAuth token (the embedded emulator mints one). Its scopes are not known, so
+    only the reads must be served; the unknown token is tried on the writes too."""
     if not zd_target.oauth_token:
         pytest.skip(
             "No OAuth access token for the target (--zd-oauth-token); Bearer authentication was not checked."
         )
-    requests = requests_about(zd_track(), zd_namespace)
-    with zd_client.with_credentials(headers={"Authorization": f"Bearer {zd_target.oauth_token}"}) as client:
-        got = answers(client, reads(requests))
-    refused = {name: shown(r) for name, r in got.items() if not 200 <= r.status_code < 300}
+    requests = requests_about(zd.track(), zd.namespace)
+    refused = not_answered(zd.client, reads(requests), SERVED, bearer(zd_target.oauth_token))
     assert not refused, (
         "A request with Authorization Bearer {oauth_access_token} MUST be served (S24); these were not: "
         f"{refused}"
     )
-    unknown = secrets.token_urlsafe(24)
-    with zd_client.with_credentials(headers={"Authorization": f"Bearer {unknown}"}) as client:
-        got = answers(client, requests)
-    wrong = {name: shown(r) for name, r in got.items() if r.status_code != 401}
+    wrong = not_answered(zd.client, requests, {401}, bearer(secrets.token_urlsafe(24)))
     assert not wrong, (
         f"A request with an unknown bearer token MUST be answered 401 (S24); these were not: {wrong}"
     )
 
 
 @pytest.mark.contract("auth.read_scope.write_forbidden")
-def test_a_write_with_a_read_only_token_is_403(
-    zd_client: ZdClient, zd_target: Target, zd_namespace: Namespace, zd_track: Callable[..., Tracked]
-) -> None:
-    """A write with an OAuth token that has only the users:read scope MUST be refused with 403.
-
-    Source: reference §6.3, S14: profiles and events are part of the user resource, 'users:read
-    covers reads and users:write covers writes'; S2 lists 403 for every Profiles API write; S17
-    (3rd-party) 403 PermissionDenied. Optional: needs a read-only OAuth token, which the embedded
-    emulator mints; against another target the contract is skipped.
-    """
+def test_a_write_with_a_read_only_token_is_403(zd: Kit, zd_target: Target) -> None:
+    """The two writes, with an OAuth token of only users:read. Optional: the embedded emulator mints
+    one; against another target without one the contract is skipped."""
     token = zd_target.read_only_oauth_token
     if not token:
         pytest.skip("No OAuth token with only the users:read scope for the target; the 403 was not checked.")
-    requests = requests_about(zd_track(), zd_namespace)
-    with zd_client.with_credentials(headers={"Authorization": f"Bearer {token}"}) as client:
-        got = answers(client, writes(requests))
-    wrong = {name: shown(r) for name, r in got.items() if r.status_code != 403}
+    requests = requests_about(zd.track(), zd.namespace)
+    wrong = not_answered(zd.client, writes(requests), {403}, bearer(token))
     assert not wrong, (
         "A write with an OAuth token that has only the users:read scope MUST be refused with 403 (S14); "
         f"these were not: {wrong}"

@@ -9,24 +9,23 @@ StartTimestampNotValid is documented, and that is a filters contract).
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
-from typing import Any
 
 import httpx
 import pytest
 
-from pytest_zdevents.runtime.cleanup import Created
 from pytest_zdevents.runtime.client import ZdClient
-from pytest_zdevents.runtime.isolation import EVENT_SOURCES, EVENT_TYPES, Namespace, identifier_query
+from pytest_zdevents.runtime.isolation import EVENT_SOURCES, identifier_query
+from pytest_zdevents.runtime.kit import Kit
 from pytest_zdevents.runtime.paths import (
     IDENTIFIER_EVENTS_PATH,
+    PROFILES_PATH,
     TRACK_PATH,
     profile_events_path,
+    profile_path,
     user_events_path,
 )
 from pytest_zdevents.runtime.reads import shown
 from pytest_zdevents.runtime.target import Target
-from pytest_zdevents.runtime.tracking import Tracked
 
 #: Crockford base32, the alphabet of profile ids (ULIDs, reference §2.5).
 _ULID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -40,10 +39,6 @@ def unknown_profile_id() -> str:
     return "0" + "".join(secrets.choice(_ULID_ALPHABET) for _ in range(25))
 
 
-def an_event(namespace: Namespace) -> dict[str, Any]:
-    return {"source": EVENT_SOURCES[0], "type": EVENT_TYPES[0], "properties": {"run": namespace.run_id}}
-
-
 @pytest.fixture
 def seen_429s(zd_client: ZdClient) -> list[httpx.Response]:
     """Every 429 the run's client has received so far (it waits them out), for the Retry-After
@@ -54,29 +49,28 @@ def seen_429s(zd_client: ZdClient) -> list[httpx.Response]:
 # The error envelope
 
 
-def _envelope_request(
-    case: str, client: ZdClient, namespace: Namespace, track: Callable[..., Tracked]
-) -> httpx.Response:
+def _envelope_request(case: str, zd: Kit) -> httpx.Response:
     if case == "E3 unreadable filter[start_time]":
-        return client.get(profile_events_path(track().profile_id), params={"filter[start_time]": NOT_A_DATE})
+        return zd.client.get(
+            profile_events_path(zd.track().profile_id), params={"filter[start_time]": NOT_A_DATE}
+        )
     if case == "E2 unreadable filter[start_time]":
-        query = identifier_query(track().identifiers[0])
-        return client.get(
+        query = identifier_query(zd.track().identifiers[0])
+        return zd.client.get(
             IDENTIFIER_EVENTS_PATH, params={"identifier": query, "filter[start_time]": NOT_A_DATE}
         )
     if case == "E3 unknown profile":
-        return client.get(profile_events_path(unknown_profile_id()))
+        return zd.client.get(profile_events_path(unknown_profile_id()))
     if case == "E6 unknown profile":
-        return client.post(profile_events_path(unknown_profile_id()), json={"event": an_event(namespace)})
+        return zd.client.post(profile_events_path(unknown_profile_id()), json={"event": zd.namespace.event()})
     if case == "E2 unknown profile":
-        query = identifier_query(namespace.identifier("email"))
-        return client.get(IDENTIFIER_EVENTS_PATH, params={"identifier": query})
+        query = identifier_query(zd.namespace.identifier("email"))
+        return zd.client.get(IDENTIFIER_EVENTS_PATH, params={"identifier": query})
     if case == "P2 unknown profile":
-        return client.get(f"/api/v2/user_profiles/{unknown_profile_id()}")
+        return zd.client.get(profile_path(unknown_profile_id()))
     if case == "P3 unknown profile":
-        return client.get(
-            "/api/v2/user_profiles", params={"identifier": identifier_query(namespace.identifier("email"))}
-        )
+        query = identifier_query(zd.namespace.identifier("email"))
+        return zd.client.get(PROFILES_PATH, params={"identifier": query})
     raise AssertionError(case)
 
 
@@ -93,26 +87,12 @@ ENVELOPE_CASES = [
 
 @pytest.mark.contract("errors.envelope.errors_array")
 @pytest.mark.parametrize("case", ENVELOPE_CASES)
-def test_errors_come_in_an_errors_array(
-    case: str,
-    zd_client: ZdClient,
-    zd_namespace: Namespace,
-    zd_created: Created,
-    zd_track: Callable[..., Tracked],
-) -> None:
-    """On the routes under /api/v2/user_profiles (E2, E3, E6, P2, P3), a 400 or 404 answer about a
-    profile or its events MUST have the body {"errors": [...]}, a non-empty array of objects each
-    with a code and a title. Not on the routes under /api/v2/users/{user_id} (E1, E4, P1, P4):
-    Zendesk Support serves them, and the docs show its Support-style bodies there.
-
-    Source: seed 001 (Events API reference), Get Events by Sunshine Profile and by Profile ID, 400
-    and 404 examples {"errors": [{"code", "id", "title"}]}; S2 Profiles examples {"errors":
-    [{"code": "ClientError", ...}]}; S25 (reference §3.7, §6.1). Majority reading: S1 shows a
-    Support-style {"error": {...}} only for a non-integer user_id on E1, and S17 (3rd-party) writes
-    "error"; neither case is asserted.
-    """
-    response = _envelope_request(case, zd_client, zd_namespace, zd_track)
-    zd_created.add_from(response)
+def test_errors_come_in_an_errors_array(case: str, zd: Kit) -> None:
+    """Each case is a 400 (an unreadable time) or a 404 (an unknown profile) the docs give. The routes
+    under /api/v2/users/{user_id} are left out: Zendesk Support serves them, with its own
+    bodies, and a singular "error" is not asserted either way."""
+    response = _envelope_request(case, zd)
+    zd.created.add_from(response)
     assert response.status_code in (400, 404), (
         f"{case}: the docs answer this with 400 (an unreadable time) or 404 (an unknown profile) (S1, S2); "
         f"got {shown(response)}"
@@ -136,32 +116,16 @@ def test_errors_come_in_an_errors_array(
 # 404 for unknown profiles
 
 
-NOT_FOUND_CASES = [
-    "E3 unknown profile",
-    "E6 unknown profile",
-    "P2 unknown profile",
-    "E2 unknown profile",
-    "P3 unknown profile",
-]
+NOT_FOUND_CASES = [case for case in ENVELOPE_CASES if case.endswith("unknown profile")]
 
 
 @pytest.mark.contract("errors.unknown_profile.not_found")
 @pytest.mark.parametrize("case", NOT_FOUND_CASES)
-def test_an_unknown_profile_is_404(
-    case: str,
-    zd_client: ZdClient,
-    zd_namespace: Namespace,
-    zd_created: Created,
-    zd_track: Callable[..., Tracked],
-) -> None:
-    """A request for a profile that does not exist, by profile id (E3, E6, P2) or by identifier
-    query (E2, P3), MUST be answered 404.
-
-    Source: S1: E6 'If the profile does not exist, it will return an error', and E2/E3 list 404
-    Not Found (seed 001); S2: Get Profile by ID and by Identifier list 404 (reference §3.7).
-    """
-    response = _envelope_request(case, zd_client, zd_namespace, zd_track)
-    zd_created.add_from(response)
+def test_an_unknown_profile_is_404(case: str, zd: Kit) -> None:
+    """By profile id (E3, E6, P2) and by identifier query (E2, P3), with made-up ids and fresh
+    namespaced values."""
+    response = _envelope_request(case, zd)
+    zd.created.add_from(response)
     assert response.status_code == 404, (
         f"{case}: a request for a profile that does not exist MUST be answered 404 (S1, S2); got "
         f"{shown(response)}"
@@ -171,41 +135,41 @@ def test_an_unknown_profile_is_404(
 # No 5xx for malformed requests
 
 
-def _malformed_request(
-    case: str, client: ZdClient, namespace: Namespace, track: Callable[..., Tracked]
-) -> httpx.Response:
+def _malformed_request(case: str, zd: Kit) -> httpx.Response:
     json_type = {"Content-Type": "application/json"}
     if case.startswith(("E1", "E2", "E3")):
-        tracked = track()
+        tracked = zd.track()
         name, value = {
             "start": ("filter[start_time]", NOT_A_DATE),
             "end": ("filter[end_time]", IMPOSSIBLE_DATE),
         }[case.split()[-1]]
         if case.startswith("E1"):
-            return client.get(user_events_path(tracked.user_id), params={name: value})
+            return zd.client.get(user_events_path(tracked.user_id), params={name: value})
         if case.startswith("E2"):
             query = identifier_query(tracked.identifiers[0])
-            return client.get(IDENTIFIER_EVENTS_PATH, params={"identifier": query, name: value})
-        return client.get(profile_events_path(tracked.profile_id), params={name: value})
-    profile = namespace.profile()
-    event = an_event(namespace)
+            return zd.client.get(IDENTIFIER_EVENTS_PATH, params={"identifier": query, name: value})
+        return zd.client.get(profile_events_path(tracked.profile_id), params={name: value})
+    profile = zd.namespace.profile()
+    event = zd.namespace.event()
     if case == "E5 body not JSON":
-        return client.post(TRACK_PATH, content=b'{"profile": {', headers=json_type)
+        return zd.client.post(TRACK_PATH, content=b'{"profile": {', headers=json_type)
     if case == "E5 body a JSON array":
-        return client.post(TRACK_PATH, json=[{"profile": profile, "event": event}])
+        return zd.client.post(TRACK_PATH, json=[{"profile": profile, "event": event}])
     if case == "E5 event.properties a string":
-        return client.post(TRACK_PATH, json={"profile": profile, "event": {**event, "properties": "item"}})
+        return zd.client.post(TRACK_PATH, json={"profile": profile, "event": {**event, "properties": "item"}})
     if case == "E5 profile.identifiers a string":
-        return client.post(TRACK_PATH, json={"profile": {**profile, "identifiers": "email"}, "event": event})
+        return zd.client.post(
+            TRACK_PATH, json={"profile": {**profile, "identifiers": "email"}, "event": event}
+        )
     if case == "E5 event a string":
-        return client.post(TRACK_PATH, json={"profile": profile, "event": "checkout"})
+        return zd.client.post(TRACK_PATH, json={"profile": profile, "event": "checkout"})
     if case == "E6 event.source an array":
-        tracked = track()
+        tracked = zd.track()
         body = {"event": {**event, "source": [EVENT_SOURCES[0]]}}
-        return client.post(profile_events_path(tracked.profile_id), json=body)
+        return zd.client.post(profile_events_path(tracked.profile_id), json=body)
     if case == "E4 body not JSON":
-        tracked = track()
-        return client.post(user_events_path(tracked.user_id), content=b"event=checkout", headers=json_type)
+        tracked = zd.track()
+        return zd.client.post(user_events_path(tracked.user_id), content=b"event=checkout", headers=json_type)
     raise AssertionError(case)
 
 
@@ -228,22 +192,10 @@ MALFORMED_CASES = [
 
 @pytest.mark.contract("errors.malformed.no_server_error")
 @pytest.mark.parametrize("case", MALFORMED_CASES)
-def test_a_malformed_request_is_a_4xx_never_a_5xx(
-    case: str,
-    zd_client: ZdClient,
-    zd_namespace: Namespace,
-    zd_created: Created,
-    zd_track: Callable[..., Tracked],
-) -> None:
-    """A malformed request (unreadable filter times, a body that is not the documented JSON, fields
-    of the wrong type) MUST be answered with a 4xx, never a 5xx.
-
-    Source: seed 001 (Events API reference): every documented error response of E1-E6 is a 4xx
-    (400 Bad Request, 404 Not Found); S2 lists only 400, 403 and 404 for the Profiles API
-    (reference §1.2).
-    """
-    response = _malformed_request(case, zd_client, zd_namespace, zd_track)
-    zd_created.add_from(response)
+def test_a_malformed_request_is_a_4xx_never_a_5xx(case: str, zd: Kit) -> None:
+    """Unreadable filter times, bodies that are not the documented JSON, and fields of the wrong type."""
+    response = _malformed_request(case, zd)
+    zd.created.add_from(response)
     assert 400 <= response.status_code < 500, (
         f"{case}: a malformed request MUST be answered with a 4xx, never a 5xx (seed 001); got "
         f"{shown(response)}"
@@ -255,26 +207,19 @@ def test_a_malformed_request_is_a_4xx_never_a_5xx(
 
 @pytest.mark.contract("errors.rate_limit.retry_after")
 def test_a_429_carries_retry_after_in_seconds(
-    zd_client: ZdClient,
-    zd_target: Target,
-    zd_track: Callable[..., Tracked],
-    seen_429s: list[httpx.Response],
+    zd: Kit, zd_target: Target, seen_429s: list[httpx.Response]
 ) -> None:
-    """A 429 Too Many Requests answer MUST carry a Retry-After header giving the seconds to wait.
-
-    Source: reference §6.4, S15 rate limits: 'On excess: HTTP 429 with a Retry-After header in
-    seconds'. Against the embedded emulator the test switches its rate limit on and sends a burst;
-    against another target it never floods a real account to provoke a 429: it checks the 429s the
-    run's client saw in this module, and skips with the reason when there was none.
-    """
+    """Against the embedded emulator the test switches its rate limit on and sends a burst; against
+    another target it never floods a real account to provoke a 429: it checks the 429s the
+    run's client saw in this module, and skips with the reason when there was none."""
     answers = list(seen_429s)
     if zd_target.embedded:
         assert zd_target.emulator is not None
-        path = f"/api/v2/user_profiles/{zd_track().profile_id}"
+        path = profile_path(zd.track().profile_id)
         before = zd_target.emulator.settings.rate_limit
         zd_target.emulator.configure(rate_limit=2)
         try:
-            burst = [zd_client.request("GET", path, retry=False) for _ in range(8)]
+            burst = [zd.client.request("GET", path, retry=False) for _ in range(8)]
         finally:
             zd_target.emulator.configure(rate_limit=before)
         answers += [r for r in burst if r.status_code == 429]

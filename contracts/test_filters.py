@@ -12,159 +12,53 @@ filter[source].
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 
-from pytest_zdevents.runtime.cleanup import Created
-from pytest_zdevents.runtime.client import ZdClient
-from pytest_zdevents.runtime.isolation import (
-    EVENT_SOURCES,
-    EVENT_TYPES,
-    MARK,
-    PROFILE_SOURCE,
-    PROFILE_TYPE,
-    Namespace,
-    identifier_query,
-    recent_instant,
-)
-from pytest_zdevents.runtime.paths import (
-    IDENTIFIER_EVENTS_PATH,
-    TRACK_PATH,
-    profile_events_path,
-    user_events_path,
-)
-from pytest_zdevents.runtime.reads import read_all
+from pytest_zdevents.runtime.isolation import EVENT_SOURCES, EVENT_TYPES, mark_of, recent_instant
+from pytest_zdevents.runtime.kit import Kit
+from pytest_zdevents.runtime.timeline import SCOPES, Timeline, show, within_source
+from pytest_zdevents.runtime.timestamps import stamp
 
-SCOPES = ("profile", "identifier", "user")
 A, B = EVENT_SOURCES
 T0, T1, T2 = EVENT_TYPES
 
 
-def stamp(instant: datetime, offset_minutes: int = 0, *, zulu: bool = False) -> str:
-    """RFC 3339 date-time of ``instant`` written with the given UTC offset (``Z`` when asked)."""
-    local = instant.astimezone(timezone(timedelta(minutes=offset_minutes)))
-    text = local.isoformat(timespec="seconds")
-    return text[:-6] + "Z" if zulu and offset_minutes == 0 else text
-
-
-def show(events: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
-    """What came back, short: (mark, source, type, created_at) per event."""
-    return [
-        ((e.get("properties") or {}).get(MARK), e.get("source"), e.get("type"), e.get("created_at"))
-        for e in events
-    ]
-
-
-class Timeline:
-    """Events of one fresh profile, each with a unique mark, readable in three scopes."""
-
-    def __init__(
-        self, client: ZdClient, namespace: Namespace, created: Created, eventually: Callable[..., Any]
-    ) -> None:
-        self.client = client
-        self.namespace = namespace
-        self.created = created
-        self.eventually = eventually
-        self.identifier = namespace.identifier("email")
-        self.profile_id = ""
-        self.user_id = ""
-        self.sent: dict[str, dict[str, Any]] = {}
-
-    def track(self, source: str, type_: str, created_at: str) -> str:
-        """Track one event (E5) and return its mark."""
-        mark = self.namespace.value()
-        event = {"source": source, "type": type_, "created_at": created_at, "properties": {MARK: mark}}
-        body = {
-            "profile": {"source": PROFILE_SOURCE, "type": PROFILE_TYPE, "identifiers": [self.identifier]},
-            "event": event,
-        }
-        response = self.client.post(TRACK_PATH, json=body)
-        assert response.status_code == 202, (
-            f"Tracking an event must be answered 202 (S1); got {response.status_code}: {response.text[:500]}"
-        )
-        answer = response.json()
-        profile_id = str(answer["profile_id"])
-        self.created.add(profile_id)
-        if not self.profile_id:
-            self.profile_id, self.user_id = profile_id, str(answer.get("user_id", ""))
-        assert profile_id == self.profile_id, (
-            f"Events tracked with the same identifier must go to the same profile (S1); the first "
-            f"went to {self.profile_id}, this one to {profile_id}."
-        )
-        self.sent[mark] = event
-        return mark
-
-    def place(self, scope: str) -> tuple[str, dict[str, str]]:
-        """The path and base query of a read in ``scope``."""
-        if scope == "profile":
-            return profile_events_path(self.profile_id), {}
-        if scope == "identifier":
-            return IDENTIFIER_EVENTS_PATH, {"identifier": identifier_query(self.identifier)}
-        return user_events_path(self.user_id), {}
-
-    def read(self, scope: str, filters: dict[str, str]) -> list[dict[str, Any]]:
-        """Every event of the scope that the filters select, across all pages."""
-        path, params = self.place(scope)
-        return read_all(self.client, path, {**params, **filters}, page_size=50)
-
-    def wait(self, scope: str) -> None:
-        """Until an unfiltered read of the scope shows every tracked event (ingestion may lag)."""
-
-        def visible() -> None:
-            events = self.read(scope, {})
-            missing = set(self.sent) - {(e.get("properties") or {}).get(MARK) for e in events}
-            assert not missing, (
-                f"{len(missing)} of the {len(self.sent)} tracked events are not readable yet "
-                f"({scope} read); got {show(events)}"
-            )
-
-        self.eventually(visible)
-
-    def check(
-        self, scope: str, filters: dict[str, str], expected: list[str], promise: str
-    ) -> list[dict[str, Any]]:
-        """Read once with ``filters`` and compare with the ``expected`` marks, each once."""
-        if scope == "user" and "filter[source]" not in filters:
-            raise AssertionError("reads by user always send filter[source] (S23 standard events)")
-        events = self.read(scope, filters)
-        got = Counter((e.get("properties") or {}).get(MARK) for e in events)
-        tracked = [(m, e["source"], e["type"], e["created_at"]) for m, e in self.sent.items()]
-        assert got == Counter(expected), (
-            f"{promise}\nRead by {scope} with {filters}: expected exactly the events {sorted(expected)} "
-            f"of those tracked {tracked}; got {show(events)}"
-        )
-        return events
+def check(
+    timeline: Timeline, scope: str, filters: dict[str, str], expected: list[str], promise: str
+) -> list[dict[str, Any]]:
+    """Read once with ``filters`` and compare with the ``expected`` marks, each once."""
+    if scope == "user" and "filter[source]" not in filters:
+        raise AssertionError("reads by user always send filter[source] (S23 standard events)")
+    events = timeline.read(scope, filters)
+    got = Counter(mark_of(e) for e in events)
+    tracked = [(m, e["source"], e["type"], e["created_at"]) for m, e in timeline.sent.items()]
+    assert got == Counter(expected), (
+        f"{promise}\nRead by {scope} with {filters}: expected exactly the events {sorted(expected)} "
+        f"of those tracked {tracked}; got {show(events)}"
+    )
+    return events
 
 
 @pytest.fixture
-def timeline(
-    zd_client: ZdClient, zd_namespace: Namespace, zd_created: Created, zd_eventually: Any
-) -> Timeline:
-    return Timeline(zd_client, zd_namespace, zd_created, zd_eventually)
-
-
-def with_source(scope: str, filters: dict[str, str], source: str = A) -> dict[str, str]:
-    """Reads by user are compared within filter[source] (S23: Zendesk standard events)."""
-    return {"filter[source]": source, **filters} if scope == "user" else filters
+def timeline(zd: Kit) -> Timeline:
+    return zd.timeline()
 
 
 @pytest.mark.contract("filters.source.matches")
 @pytest.mark.parametrize("scope", SCOPES)
 def test_source_filter_includes_only_that_source(timeline: Timeline, scope: str) -> None:
-    """filter[source] MUST include only events of the specified source.
-
-    seed 001 (Events API reference), Get Events: filter[source] 'Include events of the specified
-    source'; 'source - Include only events of the specified source'"""
+    """Four events of two sources; a read per source holds exactly that source's events."""
     t = recent_instant()
     by_source = {A: [], B: []}
     for i, (source, type_) in enumerate([(A, T0), (A, T1), (B, T0), (B, T2)]):
         by_source[source].append(timeline.track(source, type_, stamp(t + timedelta(minutes=i))))
     timeline.wait(scope)
     for source, marks in by_source.items():
-        events = timeline.check(
+        events = check(
+            timeline,
             scope,
             {"filter[source]": source},
             marks,
@@ -180,11 +74,8 @@ def test_source_filter_includes_only_that_source(timeline: Timeline, scope: str)
 @pytest.mark.contract("filters.type.matches")
 @pytest.mark.parametrize("scope", SCOPES)
 def test_type_filter_includes_only_that_type_of_the_source(timeline: Timeline, scope: str) -> None:
-    """filter[type] sent with filter[source] MUST include only events of the specified type for
-    the given event source.
-
-    seed 001 (Events API reference), Get Events: filter[type] 'Include events of the specified
-    type for the given event source. The filter[source] parameter must be included'"""
+    """Five events over two sources and three types; a read per (source, type) holds exactly that
+    pair's events."""
     t = recent_instant()
     expected: dict[tuple[str, str], list[str]] = {(A, T0): [], (A, T1): [], (B, T0): [], (B, T1): []}
     for i, (source, type_) in enumerate([(A, T0), (A, T1), (B, T0), (A, T2), (A, T0)]):
@@ -192,7 +83,8 @@ def test_type_filter_includes_only_that_type_of_the_source(timeline: Timeline, s
         expected.setdefault((source, type_), []).append(mark)
     timeline.wait(scope)
     for source, type_ in [(A, T0), (A, T1), (B, T0), (B, T1)]:
-        events = timeline.check(
+        events = check(
+            timeline,
             scope,
             {"filter[source]": source, "filter[type]": type_},
             expected[(source, type_)],
@@ -206,70 +98,66 @@ def test_type_filter_includes_only_that_type_of_the_source(timeline: Timeline, s
         )
 
 
-@pytest.mark.contract("filters.start_time.inclusive")
-@pytest.mark.parametrize("scope", SCOPES)
-def test_start_time_is_inclusive(timeline: Timeline, scope: str) -> None:
-    """filter[start_time] MUST include events whose created_at is equal to or later than it, and
-    only those.
-
-    seed 001 (Events API reference), Get Events: filter[start_time] 'Include events equal to or
-    later than the created_at time' (reference §4: inclusive)"""
+def minute_apart(timeline: Timeline, scope: str) -> tuple[datetime, list[str]]:
+    """Three events a minute apart, once a read in ``scope`` shows them: the first one's instant,
+    and their marks."""
     t = recent_instant()
     marks = [timeline.track(A, T0, stamp(t + timedelta(minutes=i))) for i in range(3)]
     timeline.wait(scope)
+    return t, marks
+
+
+def check_bound(
+    timeline: Timeline, scope: str, name: str, meaning: str, cases: list[tuple[str, list[str]]]
+) -> None:
+    """Read once per (bound, marks expected) of ``cases`` with the time filter ``name``, which
+    includes the events whose created_at is ``meaning`` the bound (seed 001)."""
+    for bound, expected in cases:
+        check(
+            timeline,
+            scope,
+            {**within_source(scope), name: bound},
+            expected,
+            f"{name}={bound} must include the events whose created_at is {meaning} it, and only those "
+            f"(seed 001: '{meaning}').",
+        )
+
+
+@pytest.mark.contract("filters.start_time.inclusive")
+@pytest.mark.parametrize("scope", SCOPES)
+def test_start_time_is_inclusive(timeline: Timeline, scope: str) -> None:
+    """Three events a minute apart; bounds equal to the first, middle and last, just after one, and
+    before all."""
+    t, marks = minute_apart(timeline, scope)
     cases = [
-        (stamp(t + timedelta(minutes=1), zulu=True), marks[1:]),  # equal to the middle event
+        (stamp(t + timedelta(minutes=1), "Z"), marks[1:]),  # equal to the middle event
         (stamp(t + timedelta(minutes=1, seconds=1)), marks[2:]),  # just after it
-        (stamp(t - timedelta(seconds=1), zulu=True), marks),  # before every event
+        (stamp(t - timedelta(seconds=1), "Z"), marks),  # before every event
         (stamp(t + timedelta(minutes=2)), marks[2:]),  # equal to the last event
     ]
-    for bound, expected in cases:
-        timeline.check(
-            scope,
-            with_source(scope, {"filter[start_time]": bound}),
-            expected,
-            f"filter[start_time]={bound} must include the events whose created_at is equal to or "
-            "later than it, and only those (seed 001: 'equal to or later than').",
-        )
+    check_bound(timeline, scope, "filter[start_time]", "equal to or later than", cases)
 
 
 @pytest.mark.contract("filters.end_time.inclusive")
 @pytest.mark.parametrize("scope", SCOPES)
 def test_end_time_is_inclusive(timeline: Timeline, scope: str) -> None:
-    """filter[end_time] MUST include events whose created_at is equal to or before it, and only
-    those.
-
-    seed 001 (Events API reference), Get Events by Sunshine Profile: filter[end_time] 'Include
-    events equal to or before the created_at time' (reference §4: inclusive)"""
-    t = recent_instant()
-    marks = [timeline.track(A, T0, stamp(t + timedelta(minutes=i))) for i in range(3)]
-    timeline.wait(scope)
+    """Three events a minute apart; bounds equal to the first, middle and last, just before one, and
+    after all."""
+    t, marks = minute_apart(timeline, scope)
     cases = [
-        (stamp(t + timedelta(minutes=1), zulu=True), marks[:2]),  # equal to the middle event
+        (stamp(t + timedelta(minutes=1), "Z"), marks[:2]),  # equal to the middle event
         (stamp(t + timedelta(minutes=1) - timedelta(seconds=1)), marks[:1]),  # just before it
-        (stamp(t + timedelta(minutes=2, seconds=1), zulu=True), marks),  # after every event
+        (stamp(t + timedelta(minutes=2, seconds=1), "Z"), marks),  # after every event
         (stamp(t), marks[:1]),  # equal to the first event
     ]
-    for bound, expected in cases:
-        timeline.check(
-            scope,
-            with_source(scope, {"filter[end_time]": bound}),
-            expected,
-            f"filter[end_time]={bound} must include the events whose created_at is equal to or "
-            "before it, and only those (seed 001: 'equal to or before').",
-        )
+    check_bound(timeline, scope, "filter[end_time]", "equal to or before", cases)
 
 
 @pytest.mark.contract("filters.combined.and")
 @pytest.mark.parametrize("scope", SCOPES)
 def test_filters_combine_with_and(timeline: Timeline, scope: str) -> None:
-    """filter[source], filter[type], filter[start_time] and filter[end_time] sent together MUST
-    include only the events that match every one of them.
-
-    reference §4, S3 (Filtering events):
-    'filter[source]=coolbikes&filter[end_date]=2020-03-16&page[size]=5' (end_date is a doc typo
-    for end_time); seed 002 (Accessing events) combines filter[start_time] and filter[end_time] in
-    every example"""
+    """Events on both bounds match; each other event misses exactly one filter, or is of the other
+    source."""
     t = recent_instant()
     start, end = t + timedelta(minutes=2), t + timedelta(minutes=4)
     matching = [
@@ -281,10 +169,11 @@ def test_filters_combine_with_and(timeline: Timeline, scope: str) -> None:
     timeline.track(A, T0, stamp(start - timedelta(minutes=1)))  # every filter but start_time
     timeline.track(A, T0, stamp(end + timedelta(minutes=1)))  # every filter but end_time
     timeline.wait(scope)
-    window = {"filter[start_time]": stamp(start, zulu=True), "filter[end_time]": stamp(end, zulu=True)}
+    window = {"filter[start_time]": stamp(start, "Z"), "filter[end_time]": stamp(end, "Z")}
     for source, expected in [(A, matching), (B, [other_source])]:
         filters = {"filter[source]": source, "filter[type]": T0, **window}
-        events = timeline.check(
+        events = check(
+            timeline,
             scope,
             filters,
             expected,
@@ -298,29 +187,24 @@ def test_filters_combine_with_and(timeline: Timeline, scope: str) -> None:
 @pytest.mark.contract("filters.time.offsets")
 @pytest.mark.parametrize("scope", SCOPES)
 def test_time_bounds_compare_instants_honouring_offsets(timeline: Timeline, scope: str) -> None:
-    """filter[start_time] and filter[end_time] MUST be compared with created_at as the instants
-    they denote, honouring each one's UTC offset.
-
-    reference §4, S3: time filters are 'ISO 8601 formatted date-time'; seed 001 JSON format:
-    created_at is an 'ISO-8601 compliant date-time', sent with an offset in every example
-    ('2020-01-31T00:44:07+00:00'); ISO 8601 date-times with different offsets denote the same
-    instant when their UTC times agree"""
+    """Events created in +02:00, Z and -05:30, read with bounds written in other offsets."""
     t = recent_instant()
     u1, u2, u3 = t, t + timedelta(minutes=1), t + timedelta(minutes=2)
     e1 = timeline.track(A, T0, stamp(u1, 120))  # created_at in +02:00
-    e2 = timeline.track(A, T0, stamp(u2, zulu=True))  # created_at in Z
+    e2 = timeline.track(A, T0, stamp(u2, "Z"))  # created_at in Z
     e3 = timeline.track(A, T0, stamp(u3, -330))  # created_at in -05:30
     timeline.wait(scope)
     cases = [
-        (stamp(u1, zulu=True), stamp(u1, zulu=True), [e1]),  # +02:00 event, bounds in Z
+        (stamp(u1, "Z"), stamp(u1, "Z"), [e1]),  # +02:00 event, bounds in Z
         (stamp(u2, 120), stamp(u2, 120), [e2]),  # Z event, bounds in +02:00
         (stamp(u2, -600), stamp(u3, 585), [e2, e3]),  # bounds in -10:00 and +09:45
         (stamp(u1 + timedelta(seconds=1), 60), stamp(u3 - timedelta(seconds=1), -60), [e2]),
     ]
     for start, end, expected in cases:
-        timeline.check(
+        check(
+            timeline,
             scope,
-            with_source(scope, {"filter[start_time]": start, "filter[end_time]": end}),
+            {**within_source(scope), "filter[start_time]": start, "filter[end_time]": end},
             expected,
             f"filter[start_time]={start} and filter[end_time]={end} must be compared with created_at "
             "as the instants they denote, honouring each one's UTC offset (ISO 8601; S3, seed 001).",
@@ -333,12 +217,7 @@ def test_time_bounds_compare_instants_honouring_offsets(timeline: Timeline, scop
 def test_unreadable_start_time_is_start_timestamp_not_valid(
     timeline: Timeline, scope: str, value: str
 ) -> None:
-    """A filter[start_time] that is not a date-time MUST be answered 400 with the error code
-    StartTimestampNotValid.
-
-    seed 001 (Events API reference), Get Events by Sunshine Profile, 400 Bad Request: {"errors":
-    [{"code": "StartTimestampNotValid", "id": ..., "title": "Start Timestamp not valid"}]}
-    (reference §4)"""
+    """Two unreadable values, read by profile id and by identifier query."""
     timeline.track(A, T0, stamp(recent_instant()))
     timeline.wait(scope)  # the profile and its event exist, so a 404 cannot be the answer
     path, params = timeline.place(scope)

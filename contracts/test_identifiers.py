@@ -2,39 +2,29 @@
 identifier queries and the link to Zendesk users.
 
 Profiles are read back through GET /api/v2/user_profiles/{profile_id} (P2) and
-GET /api/v2/user_profiles?identifier= (P3), inside ``zd_eventually``. Where a contract needs
+GET /api/v2/user_profiles?identifier= (P3), inside ``zd.eventually``. Where a contract needs
 identifiers that no Zendesk user identity should see, it uses non-standard identifier types.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from pytest_zdevents.runtime.cleanup import Created
-from pytest_zdevents.runtime.client import ZdClient
 from pytest_zdevents.runtime.isolation import (
+    CUSTOM_TYPE,
     EVENT_SOURCES,
-    EVENT_TYPES,
     PROFILE_SOURCE,
     PROFILE_TYPE,
-    Namespace,
     identifier_query,
 )
-from pytest_zdevents.runtime.paths import TRACK_PATH
+from pytest_zdevents.runtime.kit import Kit
+from pytest_zdevents.runtime.paths import PROFILES_PATH
 from pytest_zdevents.runtime.reads import events_shown, get_profile, identifier_pairs, shown
-from pytest_zdevents.runtime.tracking import Tracked
 
-#: A non-standard identifier type (S2's examples use such types, e.g. shoppingnow_id).
-CUSTOM_TYPE = "zdevents_conformance_id"
 #: The most identifiers a profile may have (S14).
 MAX_IDENTIFIERS = 20
-
-
-def custom(namespace: Namespace, type_: str = CUSTOM_TYPE) -> dict[str, str]:
-    return namespace.identifier(type_)
 
 
 def mixed_case(value: str) -> str:
@@ -43,33 +33,21 @@ def mixed_case(value: str) -> str:
 
 
 @pytest.mark.contract("identifiers.profile.match_or_create")
-def test_tracking_matches_the_profile_by_any_identifier_or_creates_it(
-    zd_client: ZdClient,
-    zd_namespace: Namespace,
-    zd_track: Callable[..., Tracked],
-    zd_eventually: Callable[..., Any],
-) -> None:
-    """Tracking MUST store the event against the existing profile of that source and type that has
-    any of the sent identifiers, and MUST create the profile only when none does: 'If the profile
-    does not exist, it will be created.'
-
-    Source: S1 (Track Event Against a Sunshine Profile): 'If the profile does not exist, it will be
-    created. Any additional identifier information provided is added to the profile.' (reference
-    §1.1 E5); a profile is matched by 'a matching combination of source, type, and identifier'
-    (S9, reference §3.6).
-    """
-    known = custom(zd_namespace)
+def test_tracking_matches_the_profile_by_any_identifier_or_creates_it(zd: Kit) -> None:
+    """A fresh identifier finds no profile until tracked; then the known identifier, alone or second
+    beside a new one, finds that profile, and only new identifiers make another."""
+    known = zd.namespace.identifier(CUSTOM_TYPE)
     query = identifier_query(known)
-    missing = zd_client.get("/api/v2/user_profiles", params={"identifier": query})
+    missing = zd.client.get(PROFILES_PATH, params={"identifier": query})
     assert missing.status_code != 200, (
         f"Before tracking, no profile has the fresh identifier {query}, yet GET by identifier answered "
         f"{shown(missing)}"
     )
 
-    created = zd_track(known)
+    created = zd.track(known)
 
     def created_with_the_identifier() -> None:
-        response = zd_client.get("/api/v2/user_profiles", params={"identifier": query})
+        response = zd.client.get(PROFILES_PATH, params={"identifier": query})
         assert response.status_code == 200, (
             "'If the profile does not exist, it will be created' (S1): GET "
             f"/api/v2/user_profiles?identifier={query} answered {shown(response)}"
@@ -80,22 +58,22 @@ def test_tracking_matches_the_profile_by_any_identifier_or_creates_it(
             f"{found!r}"
         )
 
-    zd_eventually(created_with_the_identifier)
+    zd.eventually(created_with_the_identifier)
 
-    again = zd_track(known)
+    again = zd.track(known)
     assert again.profile_id == created.profile_id, (
         "Tracking with the identifier of an existing profile MUST store the event against that profile "
         f"(S1), {created.profile_id}; the 202 answer named {again.profile_id}: {again.response.text[:300]}"
     )
     # A new identifier first and the known one second: still the existing profile.
-    second_known = zd_track(custom(zd_namespace), known)
+    second_known = zd.track(zd.namespace.identifier(CUSTOM_TYPE), known)
     assert second_known.profile_id == created.profile_id, (
         "Tracking with a new identifier plus one of an existing profile MUST store the event against that "
         f"profile (S1: a profile matching any sent identifier), {created.profile_id}; the 202 answer named "
         f"{second_known.profile_id}: {second_known.response.text[:300]}"
     )
     # And an identifier no profile has creates another profile.
-    other = zd_track(custom(zd_namespace))
+    other = zd.track(zd.namespace.identifier(CUSTOM_TYPE))
     assert other.profile_id != created.profile_id, (
         "Tracking with identifiers no profile has MUST create a new profile (S1); it was stored against "
         f"{created.profile_id}, which has none of them"
@@ -103,22 +81,13 @@ def test_tracking_matches_the_profile_by_any_identifier_or_creates_it(
 
 
 @pytest.mark.contract("identifiers.additional.added")
-def test_additional_identifiers_are_added_to_the_profile(
-    zd_client: ZdClient,
-    zd_namespace: Namespace,
-    zd_track: Callable[..., Tracked],
-    zd_eventually: Callable[..., Any],
-) -> None:
-    """Any additional identifier sent with an event for an existing profile MUST be added to the
-    profile.
-
-    Source: S1 (Track Event Against a Sunshine Profile): 'Any additional identifier information
-    provided is added to the profile.' (reference §1.1 E5).
-    """
-    known = custom(zd_namespace)
-    first = zd_track(known)
-    extra = [custom(zd_namespace), zd_namespace.identifier("email")]
-    second = zd_track(known, *extra)
+def test_additional_identifiers_are_added_to_the_profile(zd: Kit) -> None:
+    """A second event with the known identifier and two new ones; each new one then finds the profile
+    (P3)."""
+    known = zd.namespace.identifier(CUSTOM_TYPE)
+    first = zd.track(known)
+    extra = [zd.namespace.identifier(CUSTOM_TYPE), zd.namespace.identifier("email")]
+    second = zd.track(known, *extra)
     assert second.profile_id == first.profile_id, (
         f"An event with a known identifier belongs to the existing profile {first.profile_id} (S1); the 202 "
         f"answer named {second.profile_id}"
@@ -126,7 +95,7 @@ def test_additional_identifiers_are_added_to_the_profile(
     wanted = identifier_pairs([known, *extra])
 
     def added() -> None:
-        profile = get_profile(zd_client, first.profile_id)
+        profile = get_profile(zd.client, first.profile_id)
         have = identifier_pairs(profile.get("identifiers"))
         assert wanted <= have, (
             "Any additional identifier sent with an event for an existing profile MUST be added to it "
@@ -134,98 +103,59 @@ def test_additional_identifiers_are_added_to_the_profile(
         )
         for identifier in extra:
             query = identifier_query(identifier)
-            response = zd_client.get("/api/v2/user_profiles", params={"identifier": query})
+            response = zd.client.get(PROFILES_PATH, params={"identifier": query})
             found = response.json().get("profile", {}).get("id") if response.status_code == 200 else None
             assert found == first.profile_id, (
                 f"The added identifier should find the profile {first.profile_id}: GET by identifier "
                 f"{query} answered {shown(response)}"
             )
 
-    zd_eventually(added, shown=lambda: events_shown(zd_client, first.profile_id, 2))
+    zd.eventually(added, shown=lambda: events_shown(zd.client, first.profile_id, 2))
+
+
+def twenty_one(zd: Kit) -> list[dict[str, str]]:
+    """21 fresh identifiers, each of its own non-standard type."""
+    return [zd.namespace.identifier(f"{CUSTOM_TYPE}_{n:02d}") for n in range(1, MAX_IDENTIFIERS + 2)]
 
 
 @pytest.mark.contract("identifiers.limit.twenty")
-def test_21_identifiers_in_one_request_are_refused(
-    zd_client: ZdClient, zd_namespace: Namespace, zd_created: Created
-) -> None:
-    """A request that would give a profile more than 20 identifiers MUST be refused with a 4xx.
-
-    Source: reference §6.1, S14 hard limits: 'Identifiers per profile 20'. Here: 21 identifiers in
-    one track request, each of its own non-standard type.
-    """
-    identifiers = [custom(zd_namespace, f"{CUSTOM_TYPE}_{n:02d}") for n in range(1, MAX_IDENTIFIERS + 2)]
-    body = {
-        "profile": zd_namespace.profile(*identifiers),
-        "event": {
-            "source": EVENT_SOURCES[0],
-            "type": EVENT_TYPES[0],
-            "properties": {"run": zd_namespace.run_id},
-        },
-    }
-    response = zd_client.post(TRACK_PATH, json=body)
-    zd_created.add_from(response)
-    assert 400 <= response.status_code < 500, (
-        "A profile has at most 20 identifiers (S14), so a track request with 21 MUST be refused with a "
-        f"4xx; got {shown(response)}"
+def test_21_identifiers_in_one_request_are_refused(zd: Kit) -> None:
+    """21 identifiers in one track request."""
+    zd.track.refused(
+        {"profile": zd.namespace.profile(*twenty_one(zd)), "event": zd.namespace.event()},
+        "A profile has at most 20 identifiers (S14), so a track request with 21 MUST be refused with a 4xx",
     )
 
 
 @pytest.mark.contract("identifiers.limit.twenty")
-def test_a_21st_identifier_added_by_a_later_event_is_refused(
-    zd_client: ZdClient,
-    zd_namespace: Namespace,
-    zd_created: Created,
-    zd_track: Callable[..., Tracked],
-) -> None:
-    """A request that would give a profile more than 20 identifiers MUST be refused with a 4xx.
-
-    Source: reference §6.1, S14 hard limits: 'Identifiers per profile 20'. Here: a profile tracked
-    with 20 identifiers, then an event with one of them and a 21st.
-    """
-    identifiers = [custom(zd_namespace, f"{CUSTOM_TYPE}_{n:02d}") for n in range(1, MAX_IDENTIFIERS + 2)]
-    full = zd_track(*identifiers[:MAX_IDENTIFIERS])
-    body = {
-        "profile": zd_namespace.profile(identifiers[0], identifiers[MAX_IDENTIFIERS]),
-        "event": {
-            "source": EVENT_SOURCES[0],
-            "type": EVENT_TYPES[0],
-            "properties": {"run": zd_namespace.run_id},
+def test_a_21st_identifier_added_by_a_later_event_is_refused(zd: Kit) -> None:
+    """A profile tracked with 20 identifiers, then an event with one of them and a 21st."""
+    identifiers = twenty_one(zd)
+    full = zd.track(*identifiers[:MAX_IDENTIFIERS])
+    zd.track.refused(
+        {
+            "profile": zd.namespace.profile(identifiers[0], identifiers[MAX_IDENTIFIERS]),
+            "event": zd.namespace.event(),
         },
-    }
-    response = zd_client.post(TRACK_PATH, json=body)
-    zd_created.add_from(response)
-    assert 400 <= response.status_code < 500, (
         f"Profile {full.profile_id} has 20 identifiers, the most a profile may have (S14), so an event "
-        f"adding a 21st MUST be refused with a 4xx; got {shown(response)}"
+        "adding a 21st MUST be refused with a 4xx",
     )
 
 
 @pytest.mark.contract("identifiers.case.lowercased")
 @pytest.mark.parametrize("identifier_type", ["email", "twitter"])
-def test_email_and_twitter_values_are_lowercased(
-    identifier_type: str,
-    zd_client: ZdClient,
-    zd_namespace: Namespace,
-    zd_track: Callable[..., Tracked],
-    zd_eventually: Callable[..., Any],
-) -> None:
-    """When the value of an identifier of type email or twitter is added, any upper case letters
-    MUST be converted to lower case.
-
-    Source: reference §3.4, S2: 'When the value for identifier types "email" and "twitter" are
-    added or modified, any upper case letters are automatically converted to lower case'. Both
-    ways of adding: with the profile's creation, and by a later event. Read back through P2.
-    """
+def test_email_and_twitter_values_are_lowercased(identifier_type: str, zd: Kit) -> None:
+    """Both ways of adding: with the profile's creation, and by a later event. Read back through P2."""
     created_with = {
         "type": identifier_type,
-        "value": mixed_case(zd_namespace.identifier(identifier_type)["value"]),
+        "value": mixed_case(zd.namespace.identifier(identifier_type)["value"]),
     }
-    tracked = zd_track(custom(zd_namespace), created_with)
+    tracked = zd.track(zd.namespace.identifier(CUSTOM_TYPE), created_with)
     added_later = {
         "type": identifier_type,
-        "value": mixed_case(zd_namespace.identifier(identifier_type)["value"]),
+        "value": mixed_case(zd.namespace.identifier(identifier_type)["value"]),
     }
-    later = zd_track(tracked.identifiers[0], added_later)
+    later = zd.track(tracked.identifiers[0], added_later)
     assert later.profile_id == tracked.profile_id, (
         f"The second event has a known identifier, so it belongs to profile {tracked.profile_id} (S1); the "
         f"202 answer named {later.profile_id}"
@@ -233,7 +163,7 @@ def test_email_and_twitter_values_are_lowercased(
     sent = [created_with["value"], added_later["value"]]
 
     def lowercased() -> None:
-        profile = get_profile(zd_client, tracked.profile_id)
+        profile = get_profile(zd.client, tracked.profile_id)
         values = {v for t, v in identifier_pairs(profile.get("identifiers")) if t == identifier_type}
         for value in sent:
             assert value.lower() in values and value not in values, (
@@ -242,38 +172,23 @@ def test_email_and_twitter_values_are_lowercased(
                 f"{sorted(values)}"
             )
 
-    zd_eventually(lowercased, shown=lambda: events_shown(zd_client, tracked.profile_id, 2))
+    zd.eventually(lowercased, shown=lambda: events_shown(zd.client, tracked.profile_id, 2))
 
 
 @pytest.mark.contract("identifiers.query.encoded_or_raw")
 @pytest.mark.parametrize("form", ["url-encoded", "raw"])
-def test_an_identifier_query_finds_the_profile_encoded_or_raw(
-    form: str,
-    zd_client: ZdClient,
-    zd_namespace: Namespace,
-    zd_track: Callable[..., Tracked],
-    zd_eventually: Callable[..., Any],
-) -> None:
-    """GET /api/v2/user_profiles?identifier={source}:{type}:{identifier_type}:{identifier_value}
-    MUST return the profile with that source, type and identifier, whether the query is
-    url-encoded or sent with raw colons and @.
-
-    Source: seed 001 (Events API reference), Get Events by Sunshine Profile: 'The query string must
-    be url-encoded before sending the request'; seed 002 (Accessing events) sends it raw with curl
-    -g: identifier=coolbikes:rider:email:...; S2 Get Profile by Identifier (reference §3.2: a server
-    must accept both). The profile is tracked with a mixed-case email and looked up by the stored,
-    lowercased value that S2 documents.
-    """
-    email = zd_namespace.email()
-    tracked = zd_track({"type": "email", "value": mixed_case(email)})
+def test_an_identifier_query_finds_the_profile_encoded_or_raw(form: str, zd: Kit) -> None:
+    """The profile is tracked with a mixed-case email and looked up by the stored, lowercased value."""
+    email = zd.namespace.email()
+    tracked = zd.track({"type": "email", "value": mixed_case(email)})
     query = identifier_query({"type": "email", "value": email.lower()})
     if form == "raw":
-        request: dict[str, Any] = {"url": f"/api/v2/user_profiles?identifier={query}"}
+        request: dict[str, Any] = {"url": f"{PROFILES_PATH}?identifier={query}"}
     else:
-        request = {"url": "/api/v2/user_profiles", "params": {"identifier": query}}
+        request = {"url": PROFILES_PATH, "params": {"identifier": query}}
 
     def found() -> None:
-        response = zd_client.get(**request)
+        response = zd.client.get(**request)
         sent = response.request.url.query.decode()
         assert response.status_code == 200, (
             f"GET /api/v2/user_profiles?identifier= MUST return the profile for the {form} query ({sent}); "
@@ -293,39 +208,26 @@ def test_an_identifier_query_finds_the_profile_encoded_or_raw(
             f"it has {profile.get('identifiers')}"
         )
 
-    zd_eventually(found, shown=lambda: get_profile(zd_client, tracked.profile_id))
+    zd.eventually(found, shown=lambda: get_profile(zd.client, tracked.profile_id))
 
 
 @pytest.mark.contract("identifiers.user.shared_identity")
-def test_a_new_profile_sharing_a_users_identity_is_associated_with_that_user(
-    zd_client: ZdClient,
-    zd_namespace: Namespace,
-    zd_track: Callable[..., Tracked],
-    zd_eventually: Callable[..., Any],
-) -> None:
-    """A new profile whose identifiers include one that a Zendesk user already has MUST be
-    associated with that user.
-
-    Source: seed 000 (Tracking events), Create an event: 'If the API finds a user in Zendesk who
-    shares an identifier listed in the profile's identifiers array, it automatically associates
-    the new profile -- and therefore the event -- with that user'; S2 'Any email, phone, Facebook,
-    SDK or X identifier added to a profile is automatically added as an identity to the user'
-    (reference §3.5). Profile A in source zdevents_conformance with email X, then profile B in
-    source zdevents_conformance_b with email X.
-    """
-    email = zd_namespace.identifier("email")
-    first = zd_track(email)
+def test_a_new_profile_sharing_a_users_identity_is_associated_with_that_user(zd: Kit) -> None:
+    """Profile A in the first suite source with an email, then profile B in the second with the same
+    email."""
+    email = zd.namespace.identifier("email")
+    first = zd.track(email)
     # The user has the identity once profile A is readable with that user.
-    zd_eventually(lambda: _has_user(get_profile(zd_client, first.profile_id), first.user_id))
+    zd.eventually(lambda: _has_user(get_profile(zd.client, first.profile_id), first.user_id))
 
-    second = zd_track(email, profile={"source": EVENT_SOURCES[1]})
+    second = zd.track(email, profile={"source": EVENT_SOURCES[1]})
     assert second.profile_id != first.profile_id, (
         f"Profile B is of another source ({EVENT_SOURCES[1]}), so it must be a new profile; the 202 answer "
         f"named profile A, {first.profile_id}"
     )
 
     def same_user() -> None:
-        profile = get_profile(zd_client, second.profile_id)
+        profile = get_profile(zd.client, second.profile_id)
         user_id = profile.get("user_id")
         assert str(user_id) == first.user_id and second.user_id == first.user_id, (
             f"A new profile with the identifier email:{email['value']}, which user {first.user_id} already "
@@ -333,7 +235,7 @@ def test_a_new_profile_sharing_a_users_identity_is_associated_with_that_user(
             f"{second.user_id!r} and the profile reads user {user_id!r}"
         )
 
-    zd_eventually(same_user)
+    zd.eventually(same_user)
 
 
 def _has_user(profile: dict[str, Any], user_id: str) -> None:

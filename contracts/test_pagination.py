@@ -14,32 +14,19 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
-from pytest_zdevents.runtime.cleanup import Created
-from pytest_zdevents.runtime.client import ZdClient
-from pytest_zdevents.runtime.isolation import (
-    EVENT_SOURCES,
-    EVENT_TYPES,
-    MARK,
-    PROFILE_SOURCE,
-    PROFILE_TYPE,
-    Namespace,
-    identifier_query,
-    marks,
-)
-from pytest_zdevents.runtime.paths import (
-    IDENTIFIER_EVENTS_PATH,
-    TRACK_PATH,
-    profile_events_path,
-    user_events_path,
-)
-from pytest_zdevents.runtime.reads import read_all, read_page
+from pytest_zdevents.runtime.isolation import EVENT_SOURCES, EVENT_TYPES, marks, recent_instant
+from pytest_zdevents.runtime.kit import Kit
+from pytest_zdevents.runtime.reads import read_page
+from pytest_zdevents.runtime.timeline import SCOPES, Timeline, within_source
+from pytest_zdevents.runtime.timestamps import stamp
 
-SCOPES = ("profile", "identifier", "user")
+#: ``pages(count, scope)``, the fixture below.
+Pages = Callable[[int, str], Timeline]
 
 
 def meta(page: dict[str, Any], where: str) -> dict[str, Any]:
@@ -52,98 +39,42 @@ def meta(page: dict[str, Any], where: str) -> dict[str, Any]:
     return value
 
 
-class Pages:
-    """A fresh profile with ``count`` events of the first suite source, readable in three scopes."""
+def place(timeline: Timeline, scope: str) -> tuple[str, dict[str, str]]:
+    """The path and query of a walk in ``scope``: by user, within the source tracked."""
+    path, params = timeline.place(scope)
+    return path, {**params, **within_source(scope)}
 
-    def __init__(
-        self,
-        client: ZdClient,
-        namespace: Namespace,
-        created: Created,
-        eventually: Callable[..., Any],
-        count: int,
-    ) -> None:
-        self.client = client
-        self.identifier = namespace.identifier("email")
-        self.profile_id = self.user_id = ""
-        self.marks: list[str] = []
-        base = datetime.now(UTC).replace(microsecond=0) - timedelta(days=2)
-        for i in range(count):
-            mark = namespace.value()
-            body = {
-                "profile": {"source": PROFILE_SOURCE, "type": PROFILE_TYPE, "identifiers": [self.identifier]},
-                "event": {
-                    "source": EVENT_SOURCES[0],
-                    "type": EVENT_TYPES[i % len(EVENT_TYPES)],
-                    # Pairs of events share a created_at: ties the cursor has to get past.
-                    "created_at": (base + timedelta(minutes=i // 2)).isoformat(),
-                    "properties": {MARK: mark},
-                },
-            }
-            response = client.post(TRACK_PATH, json=body)
-            assert response.status_code == 202, (
-                f"Tracking an event must be answered 202 (S1); got {response.status_code}: "
-                f"{response.text[:500]}"
+
+def walk(timeline: Timeline, scope: str, size: int, *, follow: str = "cursor") -> list[dict[str, Any]]:
+    """Every page from the first while meta.has_more is true, through page[after]=
+    meta.after_cursor (``follow="cursor"``) or links[0].next (``follow="link"``)."""
+    path, params = place(timeline, scope)
+    query = {**params, "page[size]": str(size)}
+    where = f"GET {path} {query}"
+    pages = [read_page(timeline.client, path, query)]
+    # Enough pages for every event, one empty page more, and one to spare.
+    limit = -(-len(timeline.marks) // size) + 2
+    while meta(pages[-1], where)["has_more"]:
+        assert len(pages) < limit, (
+            f"Walking {len(timeline.marks)} events in pages of {size} ({where}), meta.has_more was "
+            f"still true after {len(pages)} pages: the walk never ends. Marks per page: "
+            f"{page_marks(pages)}"
+        )
+        if follow == "cursor":
+            query["page[after]"] = str(meta(pages[-1], where).get("after_cursor"))
+            where = f"GET {path} {query}"
+            pages.append(read_page(timeline.client, path, query))
+        else:
+            url = next_link(pages[-1], where)
+            where = f"GET {url}"
+            # Not read_page: httpx drops a URL's own query string when params are passed.
+            response = timeline.client.get(url)
+            assert response.status_code == 200, (
+                f"links[0].next must return the page that follows (seed 001); {where} answered "
+                f"{response.status_code}: {response.text[:500]}"
             )
-            answer = response.json()
-            created.add(str(answer["profile_id"]))
-            if not self.profile_id:
-                self.profile_id, self.user_id = str(answer["profile_id"]), str(answer.get("user_id", ""))
-            assert str(answer["profile_id"]) == self.profile_id, (
-                "Events tracked with the same identifier must go to the same profile (S1); got "
-                f"{self.profile_id} and {answer['profile_id']}."
-            )
-            self.marks.append(mark)
-        self.eventually = eventually
-
-    def place(self, scope: str) -> tuple[str, dict[str, str]]:
-        if scope == "profile":
-            return profile_events_path(self.profile_id), {}
-        if scope == "identifier":
-            return IDENTIFIER_EVENTS_PATH, {"identifier": identifier_query(self.identifier)}
-        return user_events_path(self.user_id), {"filter[source]": EVENT_SOURCES[0]}
-
-    def wait(self, scope: str) -> None:
-        """Until one read of up to 50 events shows every tracked event (ingestion may lag)."""
-        path, params = self.place(scope)
-
-        def visible() -> None:
-            got = marks(read_all(self.client, path, params, page_size=50))
-            missing = set(self.marks) - set(got)
-            assert not missing, f"{len(missing)} of {len(self.marks)} tracked events not readable yet: {got}"
-
-        self.eventually(visible)
-
-    def walk(self, scope: str, size: int, *, follow: str = "cursor") -> list[dict[str, Any]]:
-        """Every page from the first while meta.has_more is true, through page[after]=
-        meta.after_cursor (``follow="cursor"``) or links[0].next (``follow="link"``)."""
-        path, params = self.place(scope)
-        query = {**params, "page[size]": str(size)}
-        where = f"GET {path} {query}"
-        pages = [read_page(self.client, path, query)]
-        # Enough pages for every event, one empty page more, and one to spare.
-        limit = -(-len(self.marks) // size) + 2
-        while meta(pages[-1], where)["has_more"]:
-            assert len(pages) < limit, (
-                f"Walking {len(self.marks)} events in pages of {size} ({where}), meta.has_more was "
-                f"still true after {len(pages)} pages: the walk never ends. Marks per page: "
-                f"{[marks(p.get('events', [])) for p in pages]}"
-            )
-            if follow == "cursor":
-                query["page[after]"] = str(meta(pages[-1], where).get("after_cursor"))
-                where = f"GET {path} {query}"
-                pages.append(read_page(self.client, path, query))
-            else:
-                url = next_link(pages[-1], where)
-                where = f"GET {url}"
-                # Not read_page: httpx drops a URL's own query string when params are passed.
-                response = self.client.get(url)
-                assert response.status_code == 200, (
-                    f"links[0].next must return the page that follows (seed 001); {where} answered "
-                    f"{response.status_code}: {response.text[:500]}"
-                )
-                pages.append(response.json())
-        return pages
+            pages.append(response.json())
+    return pages
 
 
 def next_link(page: dict[str, Any], where: str) -> str:
@@ -162,28 +93,45 @@ def next_link(page: dict[str, Any], where: str) -> str:
 
 
 @pytest.fixture
-def pages(
-    zd_client: ZdClient, zd_namespace: Namespace, zd_created: Created, zd_eventually: Any
-) -> Callable[[int], Pages]:
-    return lambda count: Pages(zd_client, zd_namespace, zd_created, zd_eventually, count)
+def pages(zd: Kit) -> Pages:
+    """``pages(count, scope)``: a fresh profile with ``count`` events of the first suite source,
+    once a read in ``scope`` shows them all."""
+
+    def make(count: int, scope: str) -> Timeline:
+        timeline = zd.timeline()
+        base = recent_instant()
+        for i in range(count):
+            # Pairs of events share a created_at: ties the cursor has to get past.
+            created_at = stamp(base + timedelta(minutes=i // 2))
+            timeline.track(EVENT_SOURCES[0], EVENT_TYPES[i % len(EVENT_TYPES)], created_at)
+        timeline.wait(scope, within_source(scope))
+        return timeline
+
+    return make
 
 
 def page_marks(walked: list[dict[str, Any]]) -> list[list[Any]]:
     return [marks(p.get("events", [])) for p in walked]
 
 
+def unrepeated(walked: list[dict[str, Any]], promise: str) -> list[Any]:
+    """The marks of the walk, page after page, asserting that no page repeats an earlier one's."""
+    seen: list[Any] = []
+    for number, page_of in enumerate(page_marks(walked), 1):
+        again = sorted(set(page_of) & set(seen))
+        assert not again, f"{promise}; page {number} repeats {again}; marks per page: {page_marks(walked)}"
+        seen += page_of
+    return seen
+
+
 @pytest.mark.contract("pagination.page_size.respected")
 @pytest.mark.parametrize("scope", SCOPES)
-def test_page_size_is_the_number_of_events(pages: Callable[[int], Pages], scope: str) -> None:
-    """page[size]=n MUST return at most n events, and exactly n while more remain: 'Include the
-    specified number of events'.
-
-    seed 001 (Events API reference), Get Events: page[size] 'Include the specified number of
-    events'; 'page[size] specifies the number of events'"""
-    timeline = pages(6)
-    timeline.wait(scope)
+def test_page_size_is_the_number_of_events(pages: Pages, scope: str) -> None:
+    """Six events walked in pages of 1 to 5: every page holds at most n, and exactly n while more
+    remain."""
+    timeline = pages(6, scope)
     for size in range(1, 6):
-        walked = timeline.walk(scope, size)
+        walked = walk(timeline, scope, size)
         first = walked[0].get("events", [])
         assert len(first) == size, (
             f"page[size]={size} must return exactly {size} events while more remain (seed 001: "
@@ -206,16 +154,10 @@ def test_page_size_is_the_number_of_events(pages: Callable[[int], Pages], scope:
 @pytest.mark.contract("pagination.walk.each_once")
 @pytest.mark.parametrize("scope", SCOPES)
 @pytest.mark.parametrize("size", [2, 3])
-def test_walk_returns_every_event_once(pages: Callable[[int], Pages], scope: str, size: int) -> None:
-    """Following the pages from the first until meta.has_more is false MUST return every event
-    exactly once.
-
-    reference §5, S16: 'The Profiles and Events APIs use cursor-based pagination. You receive a
-    pagination token for the next page.'; seed 001 example response: meta {"after_cursor",
-    "has_more": true}, links [{"next": "...?page[after]=..."}]"""
-    timeline = pages(7)
-    timeline.wait(scope)
-    walked = timeline.walk(scope, size)
+def test_walk_returns_every_event_once(pages: Pages, scope: str, size: int) -> None:
+    """Seven events, pairs of them sharing a created_at, walked through meta.after_cursor."""
+    timeline = pages(7, scope)
+    walked = walk(timeline, scope, size)
     got = Counter(m for page in page_marks(walked) for m in page)
     assert got == Counter(timeline.marks), (
         f"Following the pages (page[size]={size}) from the first until meta.has_more is false must "
@@ -227,18 +169,12 @@ def test_walk_returns_every_event_once(pages: Callable[[int], Pages], scope: str
 
 @pytest.mark.contract("pagination.has_more.accurate")
 @pytest.mark.parametrize("scope", SCOPES)
-def test_has_more_says_whether_events_remain(pages: Callable[[int], Pages], scope: str) -> None:
-    """meta.has_more MUST be true when more events remain after the page and false on the last
-    page.
-
-    seed 001 (Events API reference), Get Events example response: "meta": {"after_cursor":
-    "hkjhdjk", "has_more": true}. The guides' single-page examples (seeds 000, 002) omit meta:
-    abridged examples, not a contradiction; the reference's three response examples are followed"""
-    timeline = pages(5)
-    timeline.wait(scope)
-    path, params = timeline.place(scope)
+def test_has_more_says_whether_events_remain(pages: Pages, scope: str) -> None:
+    """Five events in pages of two, then all in one page of up to 50."""
+    timeline = pages(5, scope)
+    path, params = place(timeline, scope)
     # Five events in pages of two: two full pages with more to come, then a last page of one.
-    walked = timeline.walk(scope, 2)
+    walked = walk(timeline, scope, 2)
     seen: set[Any] = set()
     for number, page in enumerate(walked, 1):
         seen |= set(marks(page.get("events", []))) & set(timeline.marks)
@@ -265,31 +201,21 @@ def test_has_more_says_whether_events_remain(pages: Callable[[int], Pages], scop
 
 @pytest.mark.contract("pagination.links.next_array")
 @pytest.mark.parametrize("scope", SCOPES)
-def test_links_next_returns_the_following_page(pages: Callable[[int], Pages], scope: str) -> None:
-    """links MUST be an array whose first object's next URL, while more events remain, returns
-    the page that follows.
-
-    seed 001 (Events API reference), Get Events example response: "links": [{"next":
-    "...?page[after]=hkjhdjk"}]; S3 shows the same array; seeds 000 and 002 show "links":
-    [{"next": ""}]. Zendesk's generic pagination uses an object (S21); the Events API's own
-    pages all show an array and are followed (reference §2.4, §8 item 2)"""
-    timeline = pages(5)
-    timeline.wait(scope)
-    walked = timeline.walk(scope, 2, follow="link")
+def test_links_next_returns_the_following_page(pages: Pages, scope: str) -> None:
+    """Five events in pages of two, each page after the first reached through the previous one's
+    links[0].next."""
+    timeline = pages(5, scope)
+    walked = walk(timeline, scope, 2, follow="link")
     for number, page in enumerate(walked, 1):
         links = page.get("links")
         assert isinstance(links, list) and links and isinstance(links[0], dict), (
             'links must be an array of objects, "links": [{"next": ...}] (seed 001); page '
             f"{number} answered links={links!r}"
         )
-    seen: list[Any] = []
-    for number, page_of in enumerate(page_marks(walked), 1):
-        again = sorted(set(page_of) & set(seen))
-        assert not again, (
-            f"links[0].next must return the page that follows (seed 001); page {number}, reached "
-            f"through the previous page's next URL, repeats {again}; marks per page: {page_marks(walked)}"
-        )
-        seen += page_of
+    seen = unrepeated(
+        walked,
+        "links[0].next must return the page that follows (seed 001), so no page reached through it repeats",
+    )
     assert Counter(seen) == Counter(timeline.marks), (
         f"Following links[0].next while meta.has_more is true must reach every event once (seed "
         f"001); missing {sorted(set(timeline.marks) - set(seen))}; marks per page: {page_marks(walked)}"
@@ -298,24 +224,16 @@ def test_links_next_returns_the_following_page(pages: Callable[[int], Pages], sc
 
 @pytest.mark.contract("pagination.after_cursor.continues")
 @pytest.mark.parametrize("scope", SCOPES)
-def test_after_cursor_returns_the_page_that_follows(pages: Callable[[int], Pages], scope: str) -> None:
-    """meta.after_cursor sent back as page[after] MUST return the page that follows, with no
-    event of the earlier pages repeated and none skipped.
-
-    seed 001 (Events API reference), Get Events example response: meta.after_cursor "hkjhdjk" and
-    the next link '...?page[after]=hkjhdjk' (reference §5)"""
-    timeline = pages(7)
-    timeline.wait(scope)
-    walked = timeline.walk(scope, 3)
-    seen: list[Any] = []
-    for number, page_of in enumerate(page_marks(walked), 1):
-        again = sorted(set(page_of) & set(seen))
-        assert not again, (
-            f"page[after]=meta.after_cursor must return the page that follows, with no event of the "
-            f"earlier pages repeated (seed 001); page {number} repeats {again}; marks per page: "
-            f"{page_marks(walked)}"
-        )
-        seen += page_of
+def test_after_cursor_returns_the_page_that_follows(pages: Pages, scope: str) -> None:
+    """Seven events in pages of three: no page repeats an event of the pages before it, and none is
+    skipped."""
+    timeline = pages(7, scope)
+    walked = walk(timeline, scope, 3)
+    seen = unrepeated(
+        walked,
+        "page[after]=meta.after_cursor must return the page that follows, with no event of the earlier "
+        "pages repeated (seed 001)",
+    )
     skipped = sorted(set(timeline.marks) - set(seen))
     assert not skipped, (
         f"page[after]=meta.after_cursor must return the page that follows with no event skipped "

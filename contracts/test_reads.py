@@ -39,13 +39,7 @@ def walk_one_by_one(client: ZdClient, query: str) -> list[list[Any]]:
 
 @pytest.mark.contract("reads.walk.each_once")
 def test_walking_one_event_a_page_lists_each_event_once(zd_client: ZdClient, zd_readable: Readable) -> None:
-    """Reading a profile's events by identifier query (E2) one event a page MUST list each of its
-    events exactly once, and no more than page[size] a page: the same events one walk with a
-    larger page lists.
-
-    Source: seed 001 (Events API reference), List Events pagination: page[size] is the number of
-    events a page returns, page[after] continues after the cursor, meta.has_more says whether more
-    remain (reference §5); seed 002 (Accessing events) reads a profile's events by identifier."""
+    """A walk with page[size]=1 by identifier query (E2), compared with one walk in pages of 50."""
     everything = [
         event.get("id")
         for event in read_all(

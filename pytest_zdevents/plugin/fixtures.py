@@ -12,6 +12,7 @@ from pytest_zdevents.runtime.client import ZdClient
 from pytest_zdevents.runtime.config import ZdConfig, flag
 from pytest_zdevents.runtime.eventually import Eventually
 from pytest_zdevents.runtime.isolation import Namespace, identifier_query
+from pytest_zdevents.runtime.kit import Kit
 from pytest_zdevents.runtime.paths import IDENTIFIER_EVENTS_PATH
 from pytest_zdevents.runtime.session import Session
 from pytest_zdevents.runtime.target import Target, open_target
@@ -78,6 +79,20 @@ def zd_track(zd_client: ZdClient, zd_namespace: Namespace, zd_created: Created) 
     ``zd_track(*identifiers, event={...}, profile={...})`` (:class:`Tracker`)."""
 
     return Tracker(zd_client, zd_namespace, zd_created)
+
+
+@pytest.fixture
+def zd(
+    zd_client: ZdClient,
+    zd_namespace: Namespace,
+    zd_created: Created,
+    zd_track: Tracker,
+    zd_eventually: Eventually,
+) -> Kit:
+    """The fixtures a contract uses most, in one argument: ``zd.client``, ``zd.namespace``,
+    ``zd.created``, ``zd.track``, ``zd.eventually``, and ``zd.timeline()`` for a fresh profile
+    whose marked events are read by scope (:class:`Kit`)."""
+    return Kit(zd_client, zd_namespace, zd_created, zd_track, zd_eventually)
 
 
 @pytest.fixture

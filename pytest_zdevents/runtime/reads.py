@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 
 from pytest_zdevents.runtime.client import ZdClient
+from pytest_zdevents.runtime.isolation import mark_of
 from pytest_zdevents.runtime.paths import profile_events_path, profile_path
 
 #: A walk longer than this is taken for a cursor that never ends.
@@ -76,3 +77,16 @@ def identifier_pairs(identifiers: Any) -> set[tuple[Any, Any]]:
     if not isinstance(identifiers, list):
         return set()
     return {(i.get("type"), i.get("value")) for i in identifiers if isinstance(i, dict)}
+
+
+def one_event(
+    client: ZdClient, path: str, mark: str, params: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """The one event with ``mark`` (:data:`~pytest_zdevents.runtime.isolation.MARK`) in every
+    page of ``path``; an AssertionError until it is there."""
+    found = [event for event in read_all(client, path, params) if mark_of(event) == mark]
+    assert len(found) == 1, (
+        f"GET {path} {dict(params or {})} should return the tracked event (mark {mark}) once; it "
+        f"returned it {len(found)} times"
+    )
+    return found[0]

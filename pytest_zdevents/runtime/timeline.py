@@ -1,0 +1,101 @@
+"""A profile with marked events, readable by scope: the data of the filter, pagination and
+property contracts.
+
+Each event carries a unique mark in its properties, so a read is compared with what was tracked by
+marks, never by order. The three scopes are the three ways of reading events: by identifier query
+(E2), by profile id (E3) and by user id (E1).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pytest_zdevents.runtime.client import ZdClient
+from pytest_zdevents.runtime.eventually import Eventually
+from pytest_zdevents.runtime.isolation import EVENT_SOURCES, MARK, identifier_query, mark_of
+from pytest_zdevents.runtime.paths import IDENTIFIER_EVENTS_PATH, profile_events_path, user_events_path
+from pytest_zdevents.runtime.reads import read_all
+from pytest_zdevents.runtime.tracking import Tracker
+
+SCOPES = ("profile", "identifier", "user")
+#: The page size of whole reads: one page for most timelines, and no more than a server may cap.
+PAGE_SIZE = 50
+
+
+def within_source(scope: str, source: str | None = None) -> dict[str, str]:
+    """The filter a read in ``scope`` carries at least: by user, filter[source] (``source``, else
+    the first suite source), since a user's events may also hold Zendesk standard events (S23)."""
+    return {"filter[source]": source or EVENT_SOURCES[0]} if scope == "user" else {}
+
+
+def show(events: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    """Events, short, for assertion messages: (mark, source, type, created_at) each."""
+    return [(mark_of(e), e.get("source"), e.get("type"), e.get("created_at")) for e in events]
+
+
+class Timeline:
+    """The events of one fresh profile, each with a unique mark, readable in the three scopes."""
+
+    def __init__(self, tracker: Tracker, eventually: Eventually) -> None:
+        self.tracker = tracker
+        self.client: ZdClient = tracker.client
+        self.eventually = eventually
+        self.identifier = tracker.namespace.identifier("email")
+        self.profile_id = self.user_id = ""
+        #: mark -> the event tracked with it, in the order tracked.
+        self.sent: dict[str, dict[str, Any]] = {}
+
+    @property
+    def marks(self) -> list[str]:
+        return list(self.sent)
+
+    def track(self, source: str, type_: str, created_at: str, **fields: Any) -> str:
+        """Track an event (E5) with a fresh mark added to its properties; the mark."""
+        mark = self.tracker.namespace.value()
+        event = {
+            "source": source,
+            "type": type_,
+            "created_at": created_at,
+            **fields,
+            "properties": {**fields.get("properties", {}), MARK: mark},
+        }
+        tracked = self.tracker(self.identifier, event=event)
+        if not self.profile_id:
+            self.profile_id, self.user_id = tracked.profile_id, tracked.user_id
+        assert tracked.profile_id == self.profile_id, (
+            f"Events tracked with the same identifier must go to the same profile (S1); the first "
+            f"went to {self.profile_id}, this one to {tracked.profile_id}."
+        )
+        self.sent[mark] = event
+        return mark
+
+    def place(self, scope: str) -> tuple[str, dict[str, str]]:
+        """The path and base query of a read in ``scope``."""
+        if scope == "profile":
+            return profile_events_path(self.profile_id), {}
+        if scope == "identifier":
+            return IDENTIFIER_EVENTS_PATH, {"identifier": identifier_query(self.identifier)}
+        return user_events_path(self.user_id), {}
+
+    def read(self, scope: str, filters: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
+        """Every event of the scope that ``filters`` select, across all pages."""
+        path, params = self.place(scope)
+        return read_all(self.client, path, {**params, **(filters or {})}, page_size=PAGE_SIZE)
+
+    def wait(self, scope: str, filters: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
+        """Until a read of the scope with ``filters`` shows every tracked event of their
+        filter[source] (every one, without it): ingestion may lag. The events of that read."""
+        source = (filters or {}).get("filter[source]")
+        expected = {m for m, event in self.sent.items() if source in (None, event["source"])}
+
+        def visible() -> list[dict[str, Any]]:
+            events = self.read(scope, filters)
+            missing = expected - {mark_of(e) for e in events}
+            assert not missing, (
+                f"{len(missing)} of the {len(expected)} tracked events are not readable yet (read by "
+                f"{scope} with {dict(filters or {})}); got {show(events)}"
+            )
+            return events
+
+        return self.eventually(visible)
