@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Literal
 
 from .backend import Backend
@@ -66,28 +67,14 @@ class Events:
     def _store(self, profile: Profile, wanted: EventInput) -> None:
         backend = self.backend
         now = backend.clock()
-        received_at = backend.timestamp(now)
-        created_at, created_ns = wanted.created_at, wanted.created_ns
-        if created_at is None or created_ns is None or backend.on(Quirk.CREATED_AT_OVERWRITTEN):
-            created_at, created_ns = received_at, now
-        properties = wanted.properties
+        if backend.on(Quirk.CREATED_AT_OVERWRITTEN):
+            wanted = replace(wanted, created_at=None, created_ns=None)
         if backend.on(Quirk.NESTED_PROPERTIES_FLATTENED):
-            properties = {k: v for k, v in properties.items() if not isinstance(v, dict | list)}
-        self.store.add_event(
-            Event(
-                id=backend.new_id(now),
-                profile_id=profile.id,
-                user_id=profile.user_id,
-                source=wanted.source,
-                type=wanted.type,
-                description=wanted.description,
-                properties=properties,
-                created_at=created_at,
-                created_ns=created_ns,
-                received_at=received_at,
-                visible_ns=now + int(backend.settings.lag * 1e9),
-            )
-        )
+            flat = {k: v for k, v in wanted.properties.items() if not isinstance(v, dict | list)}
+            wanted = replace(wanted, properties=flat)
+        visible_ns = now + int(backend.settings.lag * 1e9)
+        event = wanted.event(backend.new_id(now), profile, backend.timestamp(now), now, visible_ns)
+        self.store.add_event(event)
 
     # Reading (E1, E2, E3)
 

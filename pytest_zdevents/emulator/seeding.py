@@ -153,22 +153,8 @@ class _Plan:
         now = self.backend.clock()
         received_at = record.get("received_at") or self.backend.timestamp(now)
         received_ns = _instant(received_at, f"{where}.received_at")
-        created_at, created_ns = wanted.created_at, wanted.created_ns
-        if created_at is None or created_ns is None:
-            created_at, created_ns = received_at, received_ns
-        return Event(
-            id=self._event_id(record, where, now),
-            profile_id=profile_id,
-            user_id=profile.user_id,
-            source=wanted.source,
-            type=wanted.type,
-            description=wanted.description,
-            properties=wanted.properties,
-            created_at=created_at,
-            created_ns=created_ns,
-            received_at=received_at,
-            visible_ns=0,
-        )
+        event_id = self._event_id(record, where, now)
+        return wanted.event(event_id, profile, received_at, received_ns, visible_ns=0)
 
     def _event_id(self, record: dict[str, Any], where: str, now: int) -> str:
         if self.event_ids is None:

@@ -30,7 +30,7 @@ from .errors import (
     TooManyIdentifiers,
 )
 from .identifiers import IdentifierQuery, merged, normalize
-from .model import Identifier
+from .model import Event, Identifier, Profile
 from .switches import Quirk, Switches
 from .timestamps import parse_timestamp
 
@@ -59,6 +59,28 @@ class EventInput:
     properties: dict[str, Any]
     created_at: str | None
     created_ns: int | None
+
+    def event(
+        self, event_id: str, profile: Profile, received_at: str, received_ns: int, visible_ns: int
+    ) -> Event:
+        """The event this input makes for ``profile``, received at ``received_at``: without a
+        ``created_at`` of its own, it was created when it was received."""
+        created_at, created_ns = self.created_at, self.created_ns
+        if created_at is None or created_ns is None:
+            created_at, created_ns = received_at, received_ns
+        return Event(
+            id=event_id,
+            profile_id=profile.id,
+            user_id=profile.user_id,
+            source=self.source,
+            type=self.type,
+            description=self.description,
+            properties=self.properties,
+            created_at=created_at,
+            created_ns=created_ns,
+            received_at=received_at,
+            visible_ns=visible_ns,
+        )
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,14 @@ def _number(kind: type, what: str, minimum: float) -> Callable[[str], Any]:
     return convert
 
 
+def _seconds(minimum: float) -> Callable[[str], Any]:
+    return _number(float, "a number of seconds", minimum)
+
+
+def _whole(minimum: int) -> Callable[[str], Any]:
+    return _number(int, "a whole number", minimum)
+
+
 def _boolean(text: str | bool) -> bool:
     if isinstance(text, bool):
         return text
@@ -75,32 +83,30 @@ OPTIONS: tuple[Option, ...] = (
         "An OAuth access token with only the users:read scope, for the write-forbidden contract.",
         secret=True,
     ),
-    Option(
-        "timeout", "Seconds an HTTP request may take.", 30.0, _number(float, "a number of seconds", 0.001)
-    ),
+    Option("timeout", "Seconds an HTTP request may take.", 30.0, _seconds(0.001)),
     Option(
         "eventually_timeout",
         "Seconds a read may take to show what was just written.",
         10.0,
-        _number(float, "a number of seconds", 0),
+        _seconds(0),
     ),
     Option(
         "eventually_interval",
         "Seconds between reads while waiting for a write to show.",
         0.2,
-        _number(float, "a number of seconds", 0.001),
+        _seconds(0.001),
     ),
     Option(
         "request_budget",
         "Most HTTP requests one test process may send; the run stops cleanly when it is spent.",
         20000,
-        _number(int, "a whole number", 1),
+        _whole(1),
     ),
     Option(
         "max_examples",
         "Hypothesis examples per property and per schemathesis operation.",
         20,
-        _number(int, "a whole number", 1),
+        _whole(1),
     ),
     Option(
         "contract",
@@ -136,7 +142,7 @@ OPTIONS: tuple[Option, ...] = (
         "seed",
         "Hypothesis seed; a run prints its seed, and the same seed replays it.",
         None,
-        _number(int, "a whole number", 0),
+        _whole(0),
     ),
     Option("emulator_quirk", "Embedded emulator only: switch on a quirk (repeatable).", (), multiple=True),
     Option(
@@ -149,7 +155,7 @@ OPTIONS: tuple[Option, ...] = (
         "emulator_lag",
         "Embedded emulator only: seconds before a tracked event becomes readable.",
         0.0,
-        _number(float, "a number of seconds", 0),
+        _seconds(0),
     ),
 )
 BY_NAME = {option.name: option for option in OPTIONS}
