@@ -23,16 +23,18 @@ SLOW_ELSEWHERE = (
 )
 
 
+def pytest_itemcollected(item: pytest.Item) -> None:
+    """Mark the slow tests listed above, before ``-m`` deselects by markers."""
+    if item.nodeid.startswith(SLOW_ELSEWHERE):
+        item.add_marker(pytest.mark.slow)
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark the slow tests listed above; and under xdist, start each worker on its share of the
-    slow tests. xdist's worksteal hands each worker a contiguous slice of the collection and
-    lets an idle worker steal from the end of another's queue: a long test left at the end of a
-    slice keeps one core busy while the other idles. Tests sharing a module-scoped fixture stay
-    together (each worker would set it up again)."""
-    for item in items:
-        if item.nodeid.startswith(SLOW_ELSEWHERE):
-            item.add_marker(pytest.mark.slow)
+    """Under xdist, start each worker on its share of the slow tests. xdist's worksteal hands
+    each worker a contiguous slice of the collection and lets an idle worker steal from the end of
+    another's queue: a long test left at the end of a slice keeps one core busy while the other
+    idles. Tests sharing a module-scoped fixture stay together (each worker would set it up again)."""
     workers = getattr(config, "workerinput", {}).get("workercount", 1)
     if workers > 1:
         items[:] = _slow_first_in_each_slice(items, workers)
