@@ -15,6 +15,59 @@ from helpers import TRACK, FakeClock, track_body
 
 from pytest_zdevents.emulator import Emulator
 
+#: Slow tests of modules this hook marks rather than the modules themselves (node ID prefixes).
+SLOW_ELSEWHERE = (
+    "tests/test_schemathesis_run.py::",
+    "tests/docs/test_readme.py::test_the_worked_example_passes",
+    "tests/emulator/test_runtime.py::test_command_killed_keeps_acknowledged_writes",
+)
+
+
+def pytest_itemcollected(item: pytest.Item) -> None:
+    """Mark the slow tests listed above, before ``-m`` deselects by markers."""
+    if item.nodeid.startswith(SLOW_ELSEWHERE):
+        item.add_marker(pytest.mark.slow)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under xdist, start each worker on its share of the slow tests. xdist's worksteal hands
+    each worker a contiguous slice of the collection and lets an idle worker steal from the end of
+    another's queue: a long test left at the end of a slice keeps one core busy while the other
+    idles. Tests sharing a module-scoped fixture stay together (each worker would set it up again)."""
+    workers = getattr(config, "workerinput", {}).get("workercount", 1)
+    if workers > 1:
+        items[:] = _slow_first_in_each_slice(items, workers)
+
+
+def _slow_first_in_each_slice(items: list[pytest.Item], workers: int) -> list[pytest.Item]:
+    groups: dict[str, list[pytest.Item]] = {}
+    fast: list[pytest.Item] = []
+    for item in items:
+        if item.get_closest_marker("slow") is None:
+            fast.append(item)
+            continue
+        fixtures = getattr(item, "_fixtureinfo", None)
+        shared = fixtures is not None and any(
+            definition.scope in ("module", "class", "package")
+            for definitions in fixtures.name2fixturedefs.values()
+            for definition in definitions
+        )
+        groups.setdefault(item.module.__name__ if shared else item.nodeid, []).append(item)  # type: ignore[attr-defined]
+    slices: list[list[pytest.Item]] = [[] for _ in range(workers)]
+    for group in groups.values():
+        min(slices, key=len).extend(group)
+    # The sizes xdist's worksteal gives the slices: what is left, shared by the workers left.
+    left = len(items)
+    for index, part in enumerate(slices):
+        size = left // (workers - index)
+        left -= size
+        count = max(0, size - len(part))
+        part.extend(fast[:count])
+        del fast[:count]
+    slices[-1].extend(fast)
+    return [item for part in slices for item in part]
+
 
 @pytest.fixture
 def clock() -> FakeClock:

@@ -16,6 +16,8 @@ from pytest_zdevents.emulator import Emulator
 
 pytest_plugins = ["pytester"]
 
+pytestmark = pytest.mark.slow
+
 EMAIL, TOKEN = "e@example.com", "read-only-run-token"
 IDENTIFIER = {"type": "email", "value": "reader@example.com"}
 READS = {"reads.walk.each_once", "schema.operations.conform"}

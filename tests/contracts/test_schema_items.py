@@ -14,6 +14,8 @@ from pytest_zdevents.spec import spec_path
 
 pytest_plugins = ["pytester"]
 
+pytestmark = pytest.mark.slow
+
 
 def test_each_operation_is_its_own_item(pytester: pytest.Pytester) -> None:
     spec = yaml.safe_load(spec_path().read_text())

@@ -3,20 +3,48 @@
 Clean, every contract passes. With a quirk on, the contracts the catalogue says it breaks fail.
 With a legal variation on (another choice where the docs are silent), everything still passes.
 With ingestion lag, everything still passes: reads wait for writes.
+
+Each proof is a run of the suite of its own, on an emulator of its own; the runs of one test
+share a fresh interpreter (suite.run_batch), so that start-up and imports are paid once a batch.
+Batches, not one test a quirk or variation: each xdist worker would pay a batch's start-up again.
 """
 
 from __future__ import annotations
 
 import pytest
-from suite import entries, quirk_map, run_contracts
+from suite import CONTRACTS, Run, contract_files, entries, quirk_map, run_batch, run_contracts
 
 from pytest_zdevents.emulator.switches import VARIATIONS
 
 pytest_plugins = ["pytester"]
 
+pytestmark = pytest.mark.slow
+
+#: Batches the quirks and the variations are proven in: enough for two xdist workers to share.
+QUIRK_BATCHES = 4
+VARIATION_BATCHES = 4
+
 
 def failures(outcomes: dict[str, set[str]]) -> list[str]:
     return sorted(contract for contract, seen in outcomes.items() if "failed" in seen)
+
+
+#: The contract of many tests and seconds of set-up: runs that include it are the long ones.
+SCHEMA = "schema.operations.conform"
+
+
+def batches(names: list[str], count: int) -> list[list[str]]:
+    """``names`` dealt into ``count`` batches of about equal size, in order: put the long ones first."""
+    return [names[start::count] for start in range(count)]
+
+
+def batch_id(names: list[str]) -> str:
+    return f"{names[0]}+{len(names) - 1}"
+
+
+def quirks_long_first() -> list[str]:
+    """The quirks, those proven against the schema contract first, so that batches share them."""
+    return sorted(quirk_map(), key=lambda quirk: (SCHEMA not in quirk_map()[quirk], quirk))
 
 
 def test_the_clean_emulator_passes_every_contract(pytester: pytest.Pytester) -> None:
@@ -26,20 +54,55 @@ def test_the_clean_emulator_passes_every_contract(pytester: pytest.Pytester) -> 
     assert not not_passed, f"contracts that did not pass (skipped or not run): {not_passed}"
 
 
-@pytest.mark.parametrize("quirk", sorted(quirk_map()))
-def test_each_quirk_fails_the_contracts_it_breaks(pytester: pytest.Pytester, quirk: str) -> None:
-    expected = quirk_map()[quirk]
-    selection = [arg for contract in expected for arg in ("--zd-contract", contract)]
-    # A quirk that hides writes makes reads wait out eventually(); in-process, 2 s is plenty.
-    outcomes = run_contracts(pytester, "--zd-emulator-quirk", quirk, "--zd-eventually-timeout=2", *selection)
-    missed = sorted(c for c in expected if "failed" not in outcomes.get(c, set()))
-    assert not missed, f"with the quirk {quirk} on, these contracts still passed: {missed}"
+@pytest.mark.parametrize("quirks", batches(quirks_long_first(), QUIRK_BATCHES), ids=batch_id)
+def test_each_quirk_fails_the_contracts_it_breaks(pytester: pytest.Pytester, quirks: list[str]) -> None:
+    """One run a quirk, collecting only the files that hold the contracts it breaks and
+    selecting those contracts."""
+    runs = {}
+    for quirk in quirks:
+        expected = quirk_map()[quirk]
+        selection = [arg for contract in expected for arg in ("--zd-contract", contract)]
+        # A quirk that hides writes makes reads wait out eventually(); in-process, 2 s is plenty.
+        runs[quirk] = [
+            *contract_files(expected),
+            "--zd-emulator-quirk",
+            quirk,
+            "--zd-eventually-timeout=2",
+            *selection,
+        ]
+    missed = {}
+    for quirk, run in run_batch(pytester, runs, stop_at_first_failure=True).items():
+        still_passed = sorted(c for c in quirk_map()[quirk] if "failed" not in run.outcomes.get(c, set()))
+        if still_passed:
+            missed[quirk] = still_passed
+    assert not missed, f"with these quirks on, these contracts still passed (or did not run): {missed}"
 
 
-@pytest.mark.parametrize("variation", sorted(VARIATIONS))
-def test_each_legal_variation_passes_every_contract(pytester: pytest.Pytester, variation: str) -> None:
-    outcomes = run_contracts(pytester, "--zd-emulator-variation", variation)
-    assert not failures(outcomes), f"a legal variation ({variation}) fails: {failures(outcomes)}"
+def passes_everything(run: Run) -> list[str]:
+    """What is wrong with a run that should pass every contract: failures, contracts not run."""
+    problems = [f"failed: {contract}" for contract in failures(run.outcomes)]
+    problems += [f"not run: {contract}" for contract in entries() if contract not in run.outcomes]
+    if run.ret != 0 and not problems:
+        problems.append(f"exit code {run.ret}: {run.output[-2000:]}")
+    return problems
+
+
+@pytest.mark.parametrize("variations", batches(sorted(VARIATIONS), VARIATION_BATCHES), ids=batch_id)
+def test_each_legal_variation_passes_every_contract(pytester: pytest.Pytester, variations: list[str]) -> None:
+    """The whole suite with each variation on. Five examples a property: the schema contract's
+    coverage phase (every boundary and invalid input of every operation, where the variations of
+    error statuses, codes, bodies and page sizes show) does not depend on it, and the run of every
+    variation at once below draws the default twenty."""
+    runs = {
+        variation: [str(CONTRACTS), "--zd-emulator-variation", variation, "--zd-max-examples=5"]
+        for variation in variations
+    }
+    wrong = {
+        name: problems
+        for name, run in run_batch(pytester, runs).items()
+        if (problems := passes_everything(run))
+    }
+    assert not wrong, f"legal variations that do not pass every contract: {wrong}"
 
 
 def test_every_legal_variation_at_once_passes_every_contract(pytester: pytest.Pytester) -> None:
@@ -47,7 +110,7 @@ def test_every_legal_variation_at_once_passes_every_contract(pytester: pytest.Py
     every = [arg for variation in sorted(VARIATIONS) for arg in ("--zd-emulator-variation", variation)]
     outcomes = run_contracts(pytester, *every)
     assert not failures(outcomes), f"every legal variation at once fails: {failures(outcomes)}"
-    assert "passed" in outcomes["schema.operations.conform"], outcomes["schema.operations.conform"]
+    assert "passed" in outcomes[SCHEMA], outcomes[SCHEMA]
 
 
 def test_ingestion_lag_passes_every_contract(pytester: pytest.Pytester) -> None:

@@ -259,6 +259,7 @@ def capabilities_file(pytester: pytest.Pytester, **overrides: bool) -> Path:
 PUT_CONTRACTS = {"profiles.put.create_or_replace", "profiles.put_id.replaces"}
 
 
+@pytest.mark.slow
 def test_contracts_needing_an_undeclared_capability_are_skipped(pytester: pytest.Pytester) -> None:
     path = capabilities_file(pytester, profile_writes=False)
     result, ran = run_suite(pytester, "--zd-capabilities", str(path), "--zd-contract", "profiles.put*")
@@ -279,6 +280,7 @@ def test_contracts_needing_an_undeclared_capability_are_skipped(pytester: pytest
     assert result.ret == pytest.ExitCode.OK, f"Skips do not fail a run:\n{result.stdout.str()}"
 
 
+@pytest.mark.slow
 def test_an_unsupported_answer_to_a_declared_capability_fails(pytester: pytest.Pytester) -> None:
     path = capabilities_file(pytester)
     result, ran = run_suite(
@@ -303,6 +305,7 @@ def test_an_unsupported_answer_to_a_declared_capability_fails(pytester: pytest.P
     assert result.ret == pytest.ExitCode.TESTS_FAILED
 
 
+@pytest.mark.slow
 def test_an_unsupported_answer_without_a_file_skips(pytester: pytest.Pytester) -> None:
     result, ran = run_suite(
         pytester, "--zd-emulator-variation", "profile_writes_off", "--zd-contract", "profiles.put_id.*"

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from pytest_zdevents.conformance import CONFIG_FILENAME, arguments
 from pytest_zdevents.spec.catalogue import contracts_dir
 
@@ -23,6 +25,7 @@ def test_arguments_pin_the_configuration_rootdir_and_cache(tmp_path: Path) -> No
     assert args[6:] == [str(suite), "--zd-contract", "filters.*", "-x"], "the user's arguments come last"
 
 
+@pytest.mark.slow
 def test_a_directory_with_its_own_pytest_settings_does_not_change_the_suite(tmp_path: Path) -> None:
     # A vendor's project whose addopts would break any run that read them.
     (tmp_path / "pytest.ini").write_text("[pytest]\naddopts = --no-such-option\n")

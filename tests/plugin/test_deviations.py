@@ -244,6 +244,7 @@ def check_end_time_xfailed(result: pytest.RunResult, contracts: dict[str, dict[s
     )
 
 
+@pytest.mark.slow
 def test_a_listed_failure_is_expected_and_stale_entries_warn(pytester: pytest.Pytester) -> None:
     result, path, report = run_suite(
         pytester,
@@ -278,6 +279,7 @@ def test_a_listed_failure_is_expected_and_stale_entries_warn(pytester: pytest.Py
     )
 
 
+@pytest.mark.slow
 def test_strict_fails_the_run_on_an_entry_that_matches_nothing(pytester: pytest.Pytester) -> None:
     """Under xdist, whose controller collects nothing: the workers hand over what they matched."""
     result, path, report = run_suite(
@@ -303,6 +305,7 @@ def test_strict_fails_the_run_on_an_entry_that_matches_nothing(pytester: pytest.
     assert report["exit_status"] == pytest.ExitCode.TESTS_FAILED, "The JSON report must record the failure."
 
 
+@pytest.mark.slow
 def test_strict_fails_the_run_on_an_entry_that_passes_now(pytester: pytest.Pytester) -> None:
     result, _, report = run_suite(pytester, [SOURCE], "--zd-strict", "--zd-contract", "filters.source.*")
     contract = ran(report).get(SOURCE["id"])

@@ -377,6 +377,7 @@ def journal_counts(served: ServedEmulator) -> dict[str, int]:
     }
 
 
+@pytest.mark.slow
 def test_against_a_url_a_failing_property_waits_once_and_is_not_shrunk(
     pytester: pytest.Pytester, served: ServedEmulator
 ) -> None:
@@ -392,6 +393,7 @@ def test_against_a_url_a_failing_property_waits_once_and_is_not_shrunk(
     assert TOKEN not in result.stdout.str()
 
 
+@pytest.mark.slow
 def test_against_a_url_many_failing_examples_wait_once(
     pytester: pytest.Pytester, served: ServedEmulator
 ) -> None:
@@ -403,6 +405,7 @@ def test_against_a_url_many_failing_examples_wait_once(
     result.stdout.fnmatch_lines(["*the event tracked for * is not readable yet*"])
 
 
+@pytest.mark.slow
 def test_against_the_embedded_emulator_shrinking_stays_on_and_waits_once(pytester: pytest.Pytester) -> None:
     hidden_write(pytester)
     result = pytester.runpytest_subprocess(*FAST, "--zd-emulator-quirk", "identifier_value_split")

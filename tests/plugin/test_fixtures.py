@@ -179,6 +179,7 @@ def run_xdist(pytester: pytest.Pytester) -> tuple[pytest.RunResult, list[dict[st
     return result, records
 
 
+@pytest.mark.slow
 def test_xdist_run_passes_with_disjoint_values(pytester: pytest.Pytester) -> None:
     result, records = run_xdist(pytester)
     result.assert_outcomes(passed=6)
@@ -192,6 +193,7 @@ def test_xdist_run_passes_with_disjoint_values(pytester: pytest.Pytester) -> Non
             assert value.endswith("@example.com")
 
 
+@pytest.mark.slow
 def test_xdist_workers_share_the_run_id(pytester: pytest.Pytester) -> None:
     """``zdc-<run id>-<worker id>-<n>``: one run, one run id, whichever worker made the value."""
     result, records = run_xdist(pytester)

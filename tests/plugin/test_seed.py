@@ -38,6 +38,7 @@ def draws(pytester: pytest.Pytester, *args: str) -> tuple[list[str], pytest.RunR
     return path.read_text().split(), result
 
 
+@pytest.mark.slow
 def test_the_same_seed_replays_the_same_examples(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_draws=DRAWS)
     first, result = draws(pytester, "--zd-seed=7")
@@ -48,6 +49,7 @@ def test_the_same_seed_replays_the_same_examples(pytester: pytest.Pytester) -> N
     result.stdout.fnmatch_lines(["*seed: 7 (from --zd-seed)*"])
 
 
+@pytest.mark.slow
 def test_xdist_workers_use_the_controllers_seed(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_draws=DRAWS)
     alone, _ = draws(pytester, "--zd-seed=7")
@@ -60,6 +62,7 @@ def test_xdist_workers_use_the_controllers_seed(pytester: pytest.Pytester) -> No
     assert replayed == chosen, "the seed the controller chose and printed is the one workers used"
 
 
+@pytest.mark.slow
 def test_a_failing_contract_names_its_seed(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_fails=FAILS)
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--zd-seed=99")
