@@ -41,9 +41,10 @@ def schemathesis_run(url: str, tmp_path: Path, *args: str) -> subprocess.Complet
 
 def test_default_checks_find_no_failure(tmp_path: Path) -> None:
     """schemathesis defaults throughout: every phase (examples, coverage, fuzzing, stateful),
-    every default check, 100 examples an operation."""
+    every default check; 30 examples an operation rather than 100, a minute rather than two and
+    a half, the coverage phase's boundary and invalid cases unchanged."""
     with Emulator(email=EMAIL, token=TOKEN).serve() as served:
-        result = schemathesis_run(served.url, tmp_path)
+        result = schemathesis_run(served.url, tmp_path, "--max-examples", "30")
     assert result.returncode == 0, result.stdout[-5000:]
     assert "No issues found" in result.stdout
 
@@ -61,18 +62,3 @@ def test_default_checks_catch_a_misbehaving_server(tmp_path: Path, quirk: str, f
         result = schemathesis_run(served.url, tmp_path, "--phases", "examples")
     assert result.returncode == 1, result.stdout[-5000:]
     assert finding in result.stdout
-
-
-def test_contract_suite_passes_against_the_embedded_emulator() -> None:
-    """The README's first command: ``pytest contracts`` passes on a fresh checkout."""
-    root = Path(__file__).resolve().parent.parent
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "contracts", "-q", "-p", "no:cacheprovider"],
-        capture_output=True,
-        text=True,
-        cwd=root,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stdout[-5000:]
-    last = result.stdout.strip().splitlines()[-1]
-    assert " passed" in last and "failed" not in last and "error" not in last, last

@@ -46,12 +46,12 @@ def test_a_served_emulator_passes(pytester: pytest.Pytester) -> None:
 def test_a_slow_rate_limited_server_of_other_legal_choices_passes(pytester: pytest.Pytester) -> None:
     """A server that makes every legal choice the emulator knows other than its own (order,
     page-size cap, Support-style errors on user routes, its own error codes, other id, cursor and
-    timestamp representations), with lag 1 s and 20 requests a second: reads wait for writes,
+    timestamp representations), with lag 0.5 s and 40 requests a second: reads wait for writes,
     429s are waited out. It serves the Profiles API's writes (profile_writes_off has its own run),
     so they too meet the other representations. The run is mostly waiting, so four xdist workers
     share the server's rate limit; fewer examples keep it short."""
     others = sorted(set(VARIATIONS) - {"profile_writes_off"})
-    emulator = Emulator(email=EMAIL, token=TOKEN, lag=1.0, rate_limit=20, variations=others)
+    emulator = Emulator(email=EMAIL, token=TOKEN, lag=0.5, rate_limit=40, variations=others)
     result = run_against(pytester, emulator, "--zd-max-examples=3", "-n", "4")
     assert result.ret == 0, result.stdout.str()[-3000:]
 

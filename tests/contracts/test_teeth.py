@@ -11,8 +11,22 @@ Batches, not one test a quirk or variation: each xdist worker would pay a batch'
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
-from suite import CONTRACTS, Run, contract_files, entries, quirk_map, run_batch, run_contracts
+from suite import (
+    CONTRACTS,
+    ROOT,
+    Run,
+    contract_files,
+    entries,
+    outcomes_of,
+    quirk_map,
+    run_batch,
+    run_contracts,
+)
 
 from pytest_zdevents.emulator.switches import VARIATIONS
 
@@ -47,8 +61,19 @@ def quirks_long_first() -> list[str]:
     return sorted(quirk_map(), key=lambda quirk: (SCHEMA not in quirk_map()[quirk], quirk))
 
 
-def test_the_clean_emulator_passes_every_contract(pytester: pytest.Pytester) -> None:
-    outcomes = run_contracts(pytester)
+def test_the_clean_emulator_passes_every_contract(tmp_path: Path) -> None:
+    """The README's first command, ``pytest contracts`` at the root of the checkout (its pytest
+    settings apply: strict markers and config): every contract passes."""
+    junit = tmp_path / "contracts.xml"
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "contracts", "-q", "-p", "no:cacheprovider", f"--junitxml={junit}"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout[-5000:]
+    outcomes = outcomes_of(junit)
     assert not failures(outcomes), f"contracts failing on the clean emulator: {failures(outcomes)}"
     not_passed = sorted(c for c in entries() if outcomes.get(c) != {"passed"})
     assert not not_passed, f"contracts that did not pass (skipped or not run): {not_passed}"
