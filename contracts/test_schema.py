@@ -51,9 +51,9 @@ schema.config.generation.update(
     # minutes; the failing example is reported as found.
     no_shrink=config.url is not None,
 )
-if not config.selects(CONTRACT):
-    # Deselected: schemathesis would still build the examples and coverage cases of every
-    # operation while collecting, seconds of work for tests that will not run.
+if not config.selects(CONTRACT) or session.collect_only:
+    # Deselected or only collected: schemathesis would still build the examples and coverage
+    # cases of every operation while collecting, seconds of work for tests that will not run.
     schema.config.phases.update(phases=["fuzzing"])
 elif config.url is not None or config.read_only:
     # The coverage phase sends hundreds of requests an operation whatever --zd-max-examples

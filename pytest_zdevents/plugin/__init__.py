@@ -52,6 +52,7 @@ def pytest_configure(config: pytest.Config) -> None:
         deviations=load_deviations(_path(zd.deviations)),
         seed=_seed(config, zd),
         budget=RequestBudget(zd.request_budget),
+        collect_only=bool(config.option.collectonly),
     )
     session.start(config)
     config.option.hypothesis_seed = str(session.seed)

@@ -28,6 +28,8 @@ class Session:
     seed: int
     #: Shared by every client of this process: the run stops cleanly when it is spent.
     budget: RequestBudget
+    #: ``--collect-only``: no test runs, so nothing need be built for one.
+    collect_only: bool = False
     #: Lines for the terminal summary: what clean-up deleted, and what it could not.
     cleanup_report: list[str] = field(default_factory=list)
 
