@@ -41,10 +41,10 @@ def schemathesis_run(url: str, tmp_path: Path, *args: str) -> subprocess.Complet
 
 def test_default_checks_find_no_failure(tmp_path: Path) -> None:
     """schemathesis defaults throughout: every phase (examples, coverage, fuzzing, stateful),
-    every default check; 30 examples an operation rather than 100, a minute rather than two and
+    every default check; 15 examples an operation rather than 100, half a minute rather than two and
     a half, the coverage phase's boundary and invalid cases unchanged."""
     with Emulator(email=EMAIL, token=TOKEN).serve() as served:
-        result = schemathesis_run(served.url, tmp_path, "--max-examples", "30")
+        result = schemathesis_run(served.url, tmp_path, "--max-examples", "15")
     assert result.returncode == 0, result.stdout[-5000:]
     assert "No issues found" in result.stdout
 
