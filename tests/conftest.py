@@ -15,19 +15,6 @@ from helpers import TRACK, FakeClock, track_body
 
 from pytest_zdevents.emulator import Emulator
 
-#: Slow tests of modules this hook marks rather than the modules themselves (node ID prefixes).
-SLOW_ELSEWHERE = (
-    "tests/test_schemathesis_run.py::",
-    "tests/docs/test_readme.py::test_the_worked_example_passes",
-    "tests/emulator/test_runtime.py::test_command_killed_keeps_acknowledged_writes",
-)
-
-
-def pytest_itemcollected(item: pytest.Item) -> None:
-    """Mark the slow tests listed above, before ``-m`` deselects by markers."""
-    if item.nodeid.startswith(SLOW_ELSEWHERE):
-        item.add_marker(pytest.mark.slow)
-
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

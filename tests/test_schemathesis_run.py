@@ -14,6 +14,8 @@ from pytest_zdevents.spec import spec_path
 
 EMAIL, TOKEN = "e@example.com", "t"
 
+pytestmark = pytest.mark.slow
+
 
 def schemathesis_run(url: str, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """The schemathesis command, run from an empty directory so no schemathesis.toml applies."""

@@ -19,6 +19,7 @@ pytest_plugins = ["pytester"]
 README = Path(__file__).resolve().parents[2] / "README.md"
 
 
+@pytest.mark.slow
 def test_the_worked_example_passes(pytester: pytest.Pytester) -> None:
     blocks = re.findall(r"```python\n(.*?)```", README.read_text(), re.S)
     (example,) = [block for block in blocks if "def test_signup_is_tracked(zd_emulator)" in block]

@@ -80,6 +80,7 @@ def test_command_with_db_keeps_state_across_restarts(tmp_path: Path) -> None:
     assert [event["type"] for event in events] == ["checkout"]
 
 
+@pytest.mark.slow
 def test_command_killed_keeps_acknowledged_writes(tmp_path: Path) -> None:
     """SQLite commits before answering, so even SIGKILL right after a 202 loses nothing."""
     db = str(tmp_path / "state.sqlite3")
