@@ -17,10 +17,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-import anyio
 import httpx
 import uvicorn
-from anyio.from_thread import BlockingPortal
 
 from .app import create_app
 from .journal import Journal
@@ -28,6 +26,7 @@ from .ratelimit import RateLimiter
 from .service import EventsService
 from .settings import EmulatorSettings
 from .store import open_store
+from .transport import InProcessTransport
 
 
 class Emulator:
@@ -103,50 +102,6 @@ class Emulator:
 
     def close(self) -> None:
         self.service.close()
-
-
-class InProcessTransport(httpx.BaseTransport):
-    """Calls an ASGI app from synchronous code: httpx's ASGI transport on an anyio portal.
-
-    The portal is an event loop on a daemon thread that lives as long as the transport, so one
-    client reuses one loop, and a client nobody closed cannot keep the interpreter from exiting.
-    """
-
-    def __init__(self, app: Any) -> None:
-        self._asgi = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-        ready = threading.Event()
-        portals: list[BlockingPortal] = []
-
-        async def run_portal() -> None:
-            async with BlockingPortal() as portal:
-                portals.append(portal)
-                ready.set()
-                await portal.sleep_until_stopped()
-
-        self._thread = threading.Thread(
-            target=anyio.run, args=(run_portal,), daemon=True, name="zdevents-emulator-client"
-        )
-        self._thread.start()
-        ready.wait()
-        self._portal = portals[0]
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        content = request.read()
-
-        async def call() -> tuple[int, list[tuple[bytes, bytes]], bytes]:
-            forwarded = httpx.Request(request.method, request.url, headers=request.headers, content=content)
-            response = await self._asgi.handle_async_request(forwarded)
-            body = b"".join([chunk async for chunk in response.stream])  # type: ignore[union-attr]
-            return response.status_code, response.headers.raw, body
-
-        status, headers, body = self._portal.call(call)
-        # A stream, not content: httpx sets response.elapsed when it has read the stream.
-        return httpx.Response(status, headers=headers, stream=httpx.ByteStream(body), request=request)
-
-    def close(self) -> None:
-        if self._thread.is_alive():
-            self._portal.call(self._portal.stop)
-            self._thread.join(timeout=10)
 
 
 class ServedEmulator:

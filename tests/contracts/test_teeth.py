@@ -36,7 +36,7 @@ pytestmark = pytest.mark.slow
 
 #: Batches the quirks and the variations are proven in: enough for two xdist workers to share.
 QUIRK_BATCHES = 4
-VARIATION_BATCHES = 4
+VARIATION_BATCHES = 6
 
 
 def failures(outcomes: dict[str, set[str]]) -> list[str]:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import socket
 import subprocess
 import sys
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -26,6 +28,25 @@ def test_in_process_client_needs_no_port() -> None:
         assert isinstance(client, httpx.Client)
         assert client.post(TRACK, json=track_body()).status_code == 202
         assert client.get("/__zdevents/health").json()["status"] == "ok"
+
+
+def test_in_process_client_from_several_threads_and_inside_an_event_loop() -> None:
+    """Each thread runs the app on a loop of its own; code already inside a running loop (an
+    async test calling the sync client) is served too, by a loop on another thread."""
+    emulator = Emulator()
+    with emulator.client() as client:
+
+        def track(index: int) -> int:
+            return client.post(TRACK, json=track_body(f"thread{index}@example.com")).status_code
+
+        with ThreadPoolExecutor(4) as pool:
+            assert list(pool.map(track, range(8))) == [202] * 8
+
+        async def inside() -> str:
+            return client.get("/__zdevents/health").json()["status"]
+
+        assert asyncio.run(inside()) == "ok"
+    assert len(emulator.export()["profiles"]) == 8
 
 
 def test_background_thread_serves_on_a_free_loopback_port() -> None:
@@ -140,8 +161,7 @@ def test_command_takes_every_variation_at_once() -> None:
 
 
 def test_an_unclosed_client_does_not_keep_the_interpreter_alive() -> None:
-    """The in-process client's event loop runs on a daemon thread: forgetting close() must not
-    hang the test run that forgot it."""
+    """Forgetting close() on the in-process client must not hang the test run that forgot it."""
     code = "from pytest_zdevents.emulator import Emulator; Emulator().client().get('/__zdevents/health')"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
