@@ -40,14 +40,14 @@ def run_against(
 def test_a_slow_rate_limited_server_of_other_legal_choices_passes(pytester: pytest.Pytester) -> None:
     """A server that makes every legal choice the emulator knows other than its own (order,
     page-size cap, Support-style errors on user routes, its own error codes, other id, cursor and
-    timestamp representations), with lag 0.5 s and 40 requests a second: reads wait for writes,
+    timestamp representations), with lag 0.3 s and 60 requests a second: reads wait for writes,
     429s are waited out. It serves the Profiles API's writes (profile_writes_off has its own run),
     so they too meet the other representations. The run is mostly waiting, so two xdist workers
     share the server's rate limit; fewer examples keep it short. It is also the suite's proof
     against ingestion lag, and against a target reached over HTTP (the embedded emulator as it
     ships is the README command's run in test_teeth.py)."""
     others = sorted(set(VARIATIONS) - {"profile_writes_off"})
-    emulator = Emulator(email=EMAIL, token=TOKEN, lag=0.5, rate_limit=40, variations=others)
+    emulator = Emulator(email=EMAIL, token=TOKEN, lag=0.3, rate_limit=60, variations=others)
     result = run_against(pytester, emulator, "--zd-max-examples=3", "-n", "2")
     assert result.ret == 0, result.stdout.str()[-3000:]
     assert TOKEN not in result.stdout.str() + result.stderr.str()

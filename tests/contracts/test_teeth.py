@@ -117,7 +117,7 @@ def test_each_legal_variation_passes_every_contract(pytester: pytest.Pytester, v
     """The whole suite with each variation on. One example a property: the schema contract's
     coverage phase (every boundary and invalid input of every operation, where the variations of
     error statuses, codes, bodies and page sizes show) does not depend on it, and the run of every
-    variation at once below draws the default twenty."""
+    variation at once below draws ten."""
     runs = {
         variation: [str(CONTRACTS), "--zd-emulator-variation", variation, "--zd-max-examples=1"]
         for variation in variations
@@ -133,6 +133,6 @@ def test_each_legal_variation_passes_every_contract(pytester: pytest.Pytester, v
 def test_every_legal_variation_at_once_passes_every_contract(pytester: pytest.Pytester) -> None:
     """Legal choices combine: a server may make all of them together."""
     every = [arg for variation in sorted(VARIATIONS) for arg in ("--zd-emulator-variation", variation)]
-    outcomes = run_contracts(pytester, *every)
+    outcomes = run_contracts(pytester, *every, "--zd-max-examples=10")
     assert not failures(outcomes), f"every legal variation at once fails: {failures(outcomes)}"
     assert "passed" in outcomes[SCHEMA], outcomes[SCHEMA]
