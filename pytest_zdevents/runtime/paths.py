@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-#: POST tracks an event (E5); GET reads a profile's events by an identifier query (E1).
-EVENTS_PATH = "/api/v2/user_profiles/events"
-TRACK_PATH = EVENTS_PATH
-IDENTIFIER_EVENTS_PATH = EVENTS_PATH
-#: GET finds a profile by an identifier query; PUT creates or updates one (P1, P4).
+#: POST tracks an event (E5); GET on the same path reads events by an identifier query (E2).
+TRACK_PATH = "/api/v2/user_profiles/events"
+IDENTIFIER_EVENTS_PATH = TRACK_PATH
+#: By an identifier query: GET finds a profile (P3), PUT creates or updates one (P5), PATCH (P8).
 PROFILES_PATH = "/api/v2/user_profiles"
 
 
