@@ -21,6 +21,7 @@ from pytest_zdevents.runtime.config import ZdConfig, flag
 from pytest_zdevents.runtime.deviations import load_deviations
 from pytest_zdevents.runtime.redaction import scrub
 from pytest_zdevents.runtime.session import Session
+from pytest_zdevents.runtime.tracking import SetupFailed
 
 #: The fixtures, registered with these hooks.
 pytest_plugins = ["pytest_zdevents.plugin.fixtures", "pytest_zdevents.plugin.emulator"]
@@ -143,6 +144,12 @@ def pytest_runtest_makereport(
     """Every report of a contract carries its ID (JUnit shows it as a property); a failure names
     the seed that replays it; and no report keeps a secret, wherever pytest would print it."""
     report = yield
+    if report.failed and call.excinfo is not None and call.excinfo.errisinstance(SetupFailed):
+        # Data the test needed could not be made: an error of its set-up, not its contract failing.
+        report.when = "setup"
+        # On the item too: JUnit writes a test's properties from its teardown report.
+        for properties in (item.user_properties, report.user_properties):
+            properties.append(("relied_on", call.excinfo.value.relied_on))
     identifier = contract_id(item)
     if identifier is not None and ("contract", identifier) not in report.user_properties:
         report.user_properties.append(("contract", identifier))

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from pytest_zdevents.plugin.selection import contract_id
 from pytest_zdevents.runtime.cleanup import Created, delete_created
 from pytest_zdevents.runtime.client import ZdClient
 from pytest_zdevents.runtime.config import ZdConfig, flag
@@ -74,11 +75,13 @@ def zd_eventually(zd_config: ZdConfig) -> Eventually:
 
 
 @pytest.fixture
-def zd_track(zd_client: ZdClient, zd_namespace: Namespace, zd_created: Created) -> Tracker:
+def zd_track(
+    request: pytest.FixtureRequest, zd_client: ZdClient, zd_namespace: Namespace, zd_created: Created
+) -> Tracker:
     """Track an event (E5) for a namespaced profile and register the profile for clean-up:
-    ``zd_track(*identifiers, event={...}, profile={...})`` (:class:`Tracker`)."""
-
-    return Tracker(zd_client, zd_namespace, zd_created)
+    ``zd_track(*identifiers, event={...}, profile={...})`` (:class:`Tracker`). Outside the
+    contracts about tracking, a refused event is a set-up error naming the promise relied on."""
+    return Tracker(zd_client, zd_namespace, zd_created, contract_id(request.node))
 
 
 @pytest.fixture

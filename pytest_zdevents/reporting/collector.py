@@ -56,7 +56,12 @@ class ConformanceReport:
         for row in by_area(contracts):
             write(f"{row['area']:14}" + "".join(f"{row[name]:>9}" for name in OUTCOMES))
         for contract in contracts:
-            if contract["outcome"] in ("failed", "error"):
+            if contract["outcome"] == "error" and contract["relied_on"]:
+                write(
+                    f"ERROR contract {contract['id']}: not checked, its set-up relied on "
+                    f"{', '.join(contract['relied_on'])}, which the target broke."
+                )
+            elif contract["outcome"] in ("failed", "error"):
                 write(f"FAILED contract {contract['id']}: {contract['must']}")
         for problem in results.problems:
             write(("ERROR" if config.strict else "WARNING") + f" ({flag('deviations')}): {problem}")

@@ -67,6 +67,8 @@ class TestResult:
     duration: float = 0.0
     reason: str | None = None
     failure: str | None = None
+    #: The contract whose broken promise kept this test from setting up its data.
+    relied_on: str | None = None
 
     def add(self, report: pytest.TestReport) -> None:
         self.duration += report.duration
@@ -101,6 +103,7 @@ class RunResults:
             return
         result = self.tests.setdefault(report.nodeid, TestResult(report.nodeid, contract))
         result.deviation = properties.get("deviation", result.deviation)
+        result.relied_on = properties.get("relied_on", result.relied_on)
         result.add(report)
 
     def deviation_problems(self) -> list[str]:
@@ -156,6 +159,8 @@ class RunResults:
                 {"nodeid": t.nodeid, "outcome": t.outcome, "duration": round(t.duration, 3)} for t in tests
             ],
             "reproduction": self.reproduction(contract.id, failed) if failed else None,
+            # Set-up errors: the promises the target broke that kept tests from making their data.
+            "relied_on": sorted({t.relied_on for t in tests if t.relied_on}),
         }
 
     def reproduction(self, contract: str, failed: list[TestResult]) -> str:
