@@ -11,6 +11,7 @@ filter[source].
 
 from __future__ import annotations
 
+import operator
 from collections import Counter
 from datetime import datetime, timedelta
 from typing import Any
@@ -20,7 +21,7 @@ import pytest
 from pytest_zdevents.runtime.isolation import EVENT_SOURCES, EVENT_TYPES, mark_of, recent_instant
 from pytest_zdevents.runtime.kit import Kit
 from pytest_zdevents.runtime.timeline import SCOPES, Timeline, show, within_source
-from pytest_zdevents.runtime.timestamps import stamp
+from pytest_zdevents.runtime.timestamps import instant, stamp
 
 A, B = EVENT_SOURCES
 T0, T1, T2 = EVENT_TYPES
@@ -235,3 +236,34 @@ def test_unreadable_start_time_is_start_timestamp_not_valid(
         f"The 400 for filter[start_time]={value!r} must carry the error code StartTimestampNotValid "
         f'in {{"errors": [{{"code", "id", "title"}}]}} (seed 001); got {response.text[:500]}'
     )
+
+
+@pytest.mark.contract("filters.time.subsecond")
+@pytest.mark.parametrize("scope", SCOPES)
+def test_time_bounds_separate_events_less_than_a_second_apart(timeline: Timeline, scope: str) -> None:
+    """Three events 250 ms apart within one second, read with bounds equal to the middle one and
+    between it and the last. What each read must hold is worked out from the created_at instants the
+    target reads back, so a target that keeps less precision than was sent is held to its own values."""
+    t = recent_instant()
+    moments = [t + timedelta(milliseconds=ms) for ms in (250, 500, 750)]
+    sent = [timeline.track(A, T0, stamp(moment, "Z", "milliseconds")) for moment in moments]
+    stored = {mark_of(e): instant(e.get("created_at")) for e in timeline.wait(scope, within_source(scope))}
+    created = {mark: stored.get(mark) for mark in sent}
+    assert all(created.values()), (
+        f"created_at must read back as an ISO-8601 date-time (seed 001); read {created} for {sent}"
+    )
+    for bound in (moments[1], moments[1] + timedelta(milliseconds=100)):
+        text = stamp(bound, "Z", "milliseconds")
+        for name, meaning, matches in (
+            ("filter[start_time]", "equal to or later than", operator.ge),
+            ("filter[end_time]", "equal to or before", operator.le),
+        ):
+            check(
+                timeline,
+                scope,
+                {**within_source(scope), name: text},
+                [mark for mark, at in created.items() if matches(at, bound)],
+                f"{name}={text} must include the events whose created_at is {meaning} it, compared at the "
+                f"precision of the values, not to the whole second (seed 001, ISO 8601); created_at read "
+                f"back: {sorted((m, str(at)) for m, at in created.items())}.",
+            )

@@ -20,11 +20,9 @@ from pytest_zdevents.runtime.isolation import (
     identifier_query,
 )
 from pytest_zdevents.runtime.kit import Kit
+from pytest_zdevents.runtime.limits import MAX_IDENTIFIERS
 from pytest_zdevents.runtime.paths import PROFILES_PATH
 from pytest_zdevents.runtime.reads import events_shown, get_profile, identifier_pairs, shown
-
-#: The most identifiers a profile may have (S14).
-MAX_IDENTIFIERS = 20
 
 
 def mixed_case(value: str) -> str:

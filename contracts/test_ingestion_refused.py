@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import pytest
 
-from pytest_zdevents.runtime.isolation import mark_of
+from pytest_zdevents.runtime.isolation import AT_NAME_LIMIT, mark_of
 from pytest_zdevents.runtime.kit import Kit
+from pytest_zdevents.runtime.limits import MAX_NAME_LENGTH
 from pytest_zdevents.runtime.paths import TRACK_PATH, profile_events_path
 from pytest_zdevents.runtime.reads import one_event, read_all
 
 #: One character over the documented 40-character limit for sources and types (S14).
-TOO_LONG = "zdevents_conformance_" + "x" * 20
+TOO_LONG = AT_NAME_LIMIT + "x"
 
 
 @pytest.mark.contract("ingestion.protected_source.event_refused")
@@ -77,7 +78,7 @@ def test_a_json_number_is_refused(where: str, zd: Kit) -> None:
 @pytest.mark.parametrize("field", ["event.source", "event.type", "profile.source", "profile.type"])
 def test_a_source_or_type_over_40_characters_is_refused(field: str, zd: Kit) -> None:
     """41 characters in one of the four fields of an otherwise valid track request."""
-    assert len(TOO_LONG) == 41
+    assert len(TOO_LONG) == MAX_NAME_LENGTH + 1
     body = {"profile": zd.namespace.profile(), "event": zd.namespace.event()}
     member, key = field.split(".")
     body[member][key] = TOO_LONG

@@ -170,33 +170,29 @@ def test_walk_returns_every_event_once(pages: Pages, scope: str, size: int) -> N
 @pytest.mark.contract("pagination.has_more.accurate")
 @pytest.mark.parametrize("scope", SCOPES)
 def test_has_more_says_whether_events_remain(pages: Pages, scope: str) -> None:
-    """Five events in pages of two, then all in one page of up to 50."""
-    timeline = pages(5, scope)
+    """Four events walked in pages of 2 (the last page exactly full), of 3 (the last one not), and
+    read in one page of 4 (exactly full) and of 50."""
+    timeline = pages(4, scope)
     path, params = place(timeline, scope)
-    # Five events in pages of two: two full pages with more to come, then a last page of one.
-    walked = walk(timeline, scope, 2)
-    seen: set[Any] = set()
-    for number, page in enumerate(walked, 1):
-        seen |= set(marks(page.get("events", []))) & set(timeline.marks)
-        remain = sorted(set(timeline.marks) - seen)
-        has_more = page["meta"]["has_more"]
-        if remain:
-            assert has_more is True, (
-                f"meta.has_more must be true when more events remain after the page (seed 001); page "
-                f"{number} of GET {path} in pages of 2 said {has_more} with {remain} still to come; "
-                f"marks per page: {page_marks(walked)}"
+    for size in (2, 3):
+        walked = walk(timeline, scope, size)
+        seen: set[Any] = set()
+        for number, page in enumerate(walked, 1):
+            seen |= set(marks(page.get("events", []))) & set(timeline.marks)
+            remain = sorted(set(timeline.marks) - seen)
+            has_more = page["meta"]["has_more"]
+            assert has_more is bool(remain), (
+                f"meta.has_more must say whether more events remain after the page (seed 001); page "
+                f"{number} of GET {path} in pages of {size} said {has_more} with {remain or 'none'} still "
+                f"to come; marks per page: {page_marks(walked)}"
             )
-        else:
-            assert has_more is False, (
-                f"meta.has_more must be false on the last page (seed 001); page {number} of GET "
-                f"{path} in pages of 2 held the last events and said {has_more}"
-            )
-    # All five in one page of up to 50: that page is the last.
-    single = read_page(timeline.client, path, {**params, "page[size]": "50"})
-    assert meta(single, f"GET {path}")["has_more"] is False, (
-        f"meta.has_more must be false on the last page (seed 001); GET {path} with page[size]=50 "
-        f"returned {marks(single.get('events', []))} of 5 events and has_more {single['meta']['has_more']}"
-    )
+    for size in (4, 50):
+        single = read_page(timeline.client, path, {**params, "page[size]": str(size)})
+        got = marks(single.get("events", []))
+        assert meta(single, f"GET {path}")["has_more"] is False, (
+            f"meta.has_more must be false on the last page, full or not (seed 001); GET {path} with "
+            f"page[size]={size} returned {got}, all 4 events, and has_more {single['meta']['has_more']}"
+        )
 
 
 @pytest.mark.contract("pagination.links.next_array")

@@ -119,6 +119,8 @@ class Events:
         if events:
             repeat = backend.on(Quirk.PAGE_REPEATS_ITEM) and len(events) > 1
             after = (events[-2] if repeat else events[-1]).key
+        if backend.on(Quirk.HAS_MORE_WHEN_PAGE_FULL):
+            has_more = len(events) == page_size
         if backend.on(Quirk.HAS_MORE_ALWAYS_FALSE):
             has_more = False
         return EventPage(events, has_more, after)

@@ -18,7 +18,7 @@ from .errors import (
 from .model import EventFilter
 from .settings import EmulatorSettings
 from .switches import Quirk, Variation
-from .timestamps import NS_PER_DAY, parse_timestamp
+from .timestamps import NS_PER_DAY, NS_PER_SECOND, parse_timestamp
 
 
 def event_filter(query: Mapping[str, str], settings: EmulatorSettings) -> EventFilter:
@@ -79,6 +79,8 @@ def _bound(
         )
     if end and parsed.date_only and settings.on(Variation.DATE_ONLY_END_OF_DAY):
         return parsed.ns + NS_PER_DAY - 1
+    if settings.on(Quirk.TIME_BOUNDS_WHOLE_SECONDS):
+        return parsed.ns - parsed.ns % NS_PER_SECOND
     return parsed.ns
 
 

@@ -14,7 +14,7 @@ from .identifiers import IdentifierQuery, default_name, merged
 from .model import Identifier, Profile
 from .switches import Quirk
 from .users import Users
-from .validation import MAX_IDENTIFIERS, MAX_PROFILES_PER_USER, ProfileInput
+from .validation import MAX_IDENTIFIERS, MAX_PROFILES_PER_USER, ProfileInput, enforced
 
 
 class Profiles:
@@ -134,7 +134,9 @@ class Profiles:
         user_id: str | None,
     ) -> Profile:
         user = self.users.for_new_profile(identifiers, user_id)
-        if len(self.store.user_profiles(user.id)) >= MAX_PROFILES_PER_USER:
+        most = enforced(MAX_PROFILES_PER_USER, self.backend)
+        capped = not self.backend.on(Quirk.PROFILE_CAP_IGNORED)
+        if capped and len(self.store.user_profiles(user.id)) >= most:
             raise ProfileLimitExceeded(
                 f"User {user.id} already has {MAX_PROFILES_PER_USER} profiles, the most a person "
                 "can have; delete one first."
@@ -170,7 +172,8 @@ class Profiles:
             self._save(profile)
 
     def check_identifier_count(self, identifiers: list[Identifier]) -> None:
-        if len(identifiers) > MAX_IDENTIFIERS and not self.backend.on(Quirk.IDENTIFIER_LIMIT_IGNORED):
+        most = enforced(MAX_IDENTIFIERS, self.backend)
+        if len(identifiers) > most and not self.backend.on(Quirk.IDENTIFIER_LIMIT_IGNORED):
             raise IdentifierLimitExceeded(
                 f"The profile would have {len(identifiers)} identifiers; a profile has at most "
                 f"{MAX_IDENTIFIERS}."

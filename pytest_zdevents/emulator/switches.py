@@ -46,6 +46,10 @@ class Quirk(_Switch):
     )
     TYPE_FILTER_IGNORED = "type_filter_ignored", "filter[type] is ignored: events of every type come back."
     OFFSET_IGNORED = "offset_ignored", "Timestamps are read as UTC wall-clock time, ignoring their offset."
+    TIME_BOUNDS_WHOLE_SECONDS = (
+        "time_bounds_whole_seconds",
+        "filter[start_time] and filter[end_time] are cut to the whole second before they are compared.",
+    )
     BAD_TIMESTAMP_IGNORED = (
         "bad_timestamp_ignored",
         "An unreadable filter[start_time] or filter[end_time] is ignored instead of answered with 400.",
@@ -57,6 +61,10 @@ class Quirk(_Switch):
         "Each page after the first starts with the last event of the page before.",
     )
     HAS_MORE_ALWAYS_FALSE = "has_more_always_false", "meta.has_more is false even when more events remain."
+    HAS_MORE_WHEN_PAGE_FULL = (
+        "has_more_when_page_full",
+        "meta.has_more is true whenever a page is full, even when it holds the last events.",
+    )
     CURSOR_IGNORED = "cursor_ignored", "page[after] is ignored: every request returns the first page."
     PAGE_SIZE_IGNORED = (
         "page_size_ignored",
@@ -103,6 +111,13 @@ class Quirk(_Switch):
     )
     LENGTH_LIMITS_IGNORED = "length_limits_ignored", "Sources and types over 40 characters are accepted."
     IDENTIFIER_LIMIT_IGNORED = "identifier_limit_ignored", "More than 20 identifiers are accepted."
+    # Limits at their boundary
+    LIMITS_OFF_BY_ONE = (
+        "limits_off_by_one",
+        "Every documented limit is enforced one early: 40-character sources and types, 60-character "
+        "identifier types, a profile's 20th identifier and a person's 20th profile are refused.",
+    )
+    PROFILE_CAP_IGNORED = "profile_cap_ignored", "A person may have more than 20 profiles."
     TRACK_RETURNS_200 = "track_returns_200", "Tracking an event answers 200 instead of 202."
     RECEIVED_AT_MISSING = "received_at_missing", "Events are returned without received_at."
     USER_ID_AS_NUMBER = "user_id_as_number", "user_id is returned as a JSON number instead of a string."

@@ -51,6 +51,11 @@ PROTECTED_SOURCE = "zendesk"
 _USER_ID = re.compile(r"[0-9]+")
 
 
+def enforced(documented: int, switches: Switches) -> int:
+    """A documented limit as the emulator enforces it: one less under the limits_off_by_one quirk."""
+    return documented - switches.on(Quirk.LIMITS_OFF_BY_ONE)
+
+
 @dataclass(frozen=True)
 class EventInput:
     source: str
@@ -165,7 +170,8 @@ class _Reader:
         field_name = self._name(key)
         if not value:
             raise InvalidFieldValue(f"{field_name} must not be empty.")
-        if len(value) > MAX_NAME_LENGTH and not self.switches.on(Quirk.LENGTH_LIMITS_IGNORED):
+        too_long_at = enforced(MAX_NAME_LENGTH, self.switches)
+        if len(value) > too_long_at and not self.switches.on(Quirk.LENGTH_LIMITS_IGNORED):
             raise too_long(
                 f"{field_name} is {len(value)} characters long; the limit is {MAX_NAME_LENGTH}.",
                 title=f"{field_name} length > {MAX_NAME_LENGTH} chars",
@@ -206,7 +212,8 @@ class _Reader:
             raise InvalidFieldValue(
                 f"{field_name} must hold at least one {{type, value}} identifier.", title="No identifiers"
             )
-        if len(value) > MAX_IDENTIFIERS and not self.switches.on(Quirk.IDENTIFIER_LIMIT_IGNORED):
+        most = enforced(MAX_IDENTIFIERS, self.switches)
+        if len(value) > most and not self.switches.on(Quirk.IDENTIFIER_LIMIT_IGNORED):
             raise TooManyIdentifiers(
                 f"{field_name} has {len(value)} identifiers; a profile has at most {MAX_IDENTIFIERS}."
             )
@@ -221,7 +228,7 @@ class _Reader:
             assert id_type is not None and id_value is not None
             if not id_type or not id_value:
                 raise InvalidFieldValue(f"{path} needs a non-empty type and value.")
-            if len(id_type) > MAX_IDENTIFIER_TYPE_LENGTH:
+            if len(id_type) > enforced(MAX_IDENTIFIER_TYPE_LENGTH, self.switches):
                 raise InvalidIdentifierTypeLength(
                     f"{path}.type is {len(id_type)} characters long; "
                     f"the limit is {MAX_IDENTIFIER_TYPE_LENGTH}.",

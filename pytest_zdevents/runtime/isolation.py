@@ -16,6 +16,9 @@ PROFILE_SOURCE = "zdevents_conformance"
 PROFILE_TYPE = "customer"
 EVENT_SOURCES = ("zdevents_conformance", "zdevents_conformance_b")
 EVENT_TYPES = ("viewed", "purchased", "signed_up")
+#: The one source and type name of the documented 40-character limit's length (S14): the
+#: contracts on that limit use it for every source and type, so a tenant sees one name more.
+AT_NAME_LIMIT = "zdevents_conformance_" + "x" * 19
 #: The property a contract puts in each event it tracks, to find that event again.
 MARK = "zdc_mark"
 #: An identifier type of no Zendesk user identity (S2's examples use such types): what it links

@@ -132,6 +132,18 @@ class Tracker:
         assert isinstance(answer, dict)
         return Tracked(response, body, str(profile_id), str(answer.get("user_id", "")))
 
+    def accepted(self, body: dict[str, Any], promise: str, path: str = TRACK_PATH) -> Tracked:
+        """POST ``body``, which the docs say is accepted: any 2xx, since acceptance, not the status,
+        is the promise; the answer must name the profile."""
+        response = self.post(body, path)
+        assert response.is_success, f"{promise}; POST {path} got {shown(response)}"
+        answer = response.json()
+        assert isinstance(answer, dict) and answer.get("profile_id"), (
+            f"{promise}; the answer names the profile that has the event (S1), but POST {path} got "
+            f"{shown(response)}"
+        )
+        return Tracked(response, body, str(answer["profile_id"]), str(answer.get("user_id", "")))
+
     def refused(self, body: Any, promise: str, path: str = TRACK_PATH) -> None:
         """POST ``body``, which the docs say is refused: any 4xx, since they give no status."""
         response = self.post(body, path)

@@ -112,6 +112,14 @@ def end_time_exclusive(s: Switch) -> None:
         assert types(http, **{"filter[end_time]": "2020-02-29T00:00:00Z"}) == expected
 
 
+def time_bounds_whole_seconds(s: Switch) -> None:
+    for http, after, before in ((s.clean(), ["late"], ["early"]), (s.on(), ["late", "early"], [])):
+        at(http, "2020-02-23T10:00:00.250Z", type="early")
+        at(http, "2020-02-23T10:00:00.750Z", type="late")
+        assert types(http, **{"filter[start_time]": "2020-02-23T10:00:00.5Z"}) == after
+        assert types(http, **{"filter[end_time]": "2020-02-23T10:00:00.5Z"}) == before
+
+
 def source_filter_ignored(s: Switch) -> None:
     for http, expected in ((s.clean(), ["shop"]), (s.on(), ["bike", "shop"])):
         at(http, "2020-01-01T00:00:00Z", type="shop", source="shoppingnow")
@@ -189,6 +197,15 @@ def has_more_always_false(s: Switch) -> None:
         body = read(http, **{"page[size]": "2"}).json()
         assert [e["type"] for e in body["events"]] == ["e5", "e4"]
         assert body["meta"]["has_more"] is has_more
+
+
+def has_more_when_page_full(s: Switch) -> None:
+    for http, has_more in ((s.clean(), False), (s.on(), True)):
+        five_events(http)
+        body = read(http, **{"page[size]": "5"}).json()
+        assert len(body["events"]) == 5
+        assert body["meta"]["has_more"] is has_more
+        assert read(http, **{"page[size]": "6"}).json()["meta"]["has_more"] is False
 
 
 def cursor_ignored(s: Switch) -> None:
@@ -341,6 +358,36 @@ def identifier_limit_ignored(s: Switch) -> None:
     on = s.on()
     answer = track(on, identifiers=many)
     assert len(profile(on, answer["profile_id"])["identifiers"]) == 21
+
+
+def limits_off_by_one(s: Switch) -> None:
+    forty, sixty = "s" * 40, "t" * 60
+    twenty = [{"type": f"custom{i}", "value": f"v{i}"} for i in range(20)]
+    at_the_limit = [
+        track_body(event={"source": forty, "type": forty}, profile={"source": forty, "type": forty}),
+        track_body(identifiers=[{"type": sixty, "value": "v"}]),
+        track_body(identifiers=twenty),
+    ]
+    clean, on = s.clean(), s.on()
+    for body in at_the_limit:
+        assert clean.post(TRACK, json=body).status_code == 202
+        assert on.post(TRACK, json=body).status_code == 400
+    for http, status in ((clean, 202), (on, 409)):
+        user = track(http, "cap@example.com")["user_id"]
+        for n in range(1, 19):
+            body = track_body(identifiers=[{"type": "custom", "value": f"cap-{n}"}])
+            assert http.post(f"/api/v2/users/{user}/events", json=body).status_code == 202
+        body = track_body(identifiers=[{"type": "custom", "value": "cap-20th"}])
+        assert http.post(f"/api/v2/users/{user}/events", json=body).status_code == status
+
+
+def profile_cap_ignored(s: Switch) -> None:
+    for http, status in ((s.clean(), 409), (s.on(), 202)):
+        user = track(http, "cap@example.com")["user_id"]
+        for n in range(1, 21):
+            body = track_body(identifiers=[{"type": "custom", "value": f"cap-{n}"}])
+            answer = http.post(f"/api/v2/users/{user}/events", json=body)
+            assert answer.status_code == (202 if n < 20 else status), answer.text
 
 
 def track_returns_200(s: Switch) -> None:
@@ -818,6 +865,7 @@ SCENARIOS: dict[str, Callable[[Switch], None]] = {
     # Quirks: filters
     "start_time_exclusive": start_time_exclusive,
     "end_time_exclusive": end_time_exclusive,
+    "time_bounds_whole_seconds": time_bounds_whole_seconds,
     "source_filter_ignored": source_filter_ignored,
     "type_filter_ignored": type_filter_ignored,
     "offset_ignored": offset_ignored,
@@ -826,6 +874,7 @@ SCENARIOS: dict[str, Callable[[Switch], None]] = {
     "page_skips_item": page_skips_item,
     "page_repeats_item": page_repeats_item,
     "has_more_always_false": has_more_always_false,
+    "has_more_when_page_full": has_more_when_page_full,
     "cursor_ignored": cursor_ignored,
     "page_size_ignored": page_size_ignored,
     "links_as_object": links_as_object,
@@ -841,6 +890,8 @@ SCENARIOS: dict[str, Callable[[Switch], None]] = {
     "protected_source_accepted": protected_source_accepted,
     "length_limits_ignored": length_limits_ignored,
     "identifier_limit_ignored": identifier_limit_ignored,
+    "limits_off_by_one": limits_off_by_one,
+    "profile_cap_ignored": profile_cap_ignored,
     "track_returns_200": track_returns_200,
     "received_at_missing": received_at_missing,
     "user_id_as_number": user_id_as_number,
