@@ -1,5 +1,6 @@
 """Authentication: 401 without credentials, Basic API token, Bearer OAuth token, and 403 for a
-write with a read-only token (S24, S14).
+write with a read-only token (S24, S14). Every part of a credential is checked on its own: the
+email address of Basic, and tokens that differ from the real one only in part.
 
 Each contract sends the same few requests about a profile this run created: a read of the
 profile (P2), a read of its events (E3) and an event tracked against it (E6, a write that creates
@@ -21,6 +22,7 @@ from pytest_zdevents.runtime.isolation import Namespace
 from pytest_zdevents.runtime.kit import Kit
 from pytest_zdevents.runtime.paths import TRACK_PATH, profile_events_path, profile_path
 from pytest_zdevents.runtime.reads import shown
+from pytest_zdevents.runtime.redaction import register
 from pytest_zdevents.runtime.target import Target
 from pytest_zdevents.runtime.tracking import Tracked
 
@@ -63,6 +65,44 @@ def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
+def near_misses(token: str) -> dict[str, str]:
+    """Values that differ from ``token`` only in part, by how. Each is most of a real secret, so
+    each is registered for masking (runtime/redaction.py), as is the Basic value it makes."""
+    last = "B" if token.endswith("A") else "A"
+    first = "B" if token.startswith("A") else "A"
+    variants = {
+        "its last character cut off": token[:-1],
+        "its last character changed": token[:-1] + last,
+        "a character appended": token + "A",
+        "its first character changed": first + token[1:],
+    }
+    register(*(value for value in variants.values() if len(value) >= 6))
+    return variants
+
+
+def credentials_of(target: Target) -> tuple[str, str]:
+    """The target's agent email and API token, or a failure that says they are needed."""
+    if not (target.email and target.token):
+        pytest.fail(
+            "This contract needs the agent email and API token of the target (--zd-email and --zd-token) to "
+            "check Basic {email_address}/token:{api_token} authentication."
+        )
+    return target.email, target.token
+
+
+def refused_near_misses(
+    client: ZdClient, requests: dict[str, Send], header: Callable[[str], dict[str, str]], token: str
+) -> dict[str, dict[str, str]]:
+    """For each near miss of ``token`` (sent through ``header``), the requests not answered 401."""
+    wrong = {}
+    for how, value in near_misses(token).items():
+        headers = header(value)
+        register(headers["Authorization"].partition(" ")[2])
+        if got := not_answered(client, requests, {401}, headers):
+            wrong[how] = got
+    return wrong
+
+
 def not_answered(
     client: ZdClient,
     requests: dict[str, Send],
@@ -88,20 +128,48 @@ def test_a_request_without_credentials_is_401(zd: Kit) -> None:
 @pytest.mark.contract("auth.basic_token.verified")
 def test_basic_api_token_is_served_and_a_wrong_token_is_401(zd: Kit, zd_target: Target) -> None:
     """The same requests with the target's agent email and API token, then with a wrong token."""
-    if not (zd_target.email and zd_target.token):
-        pytest.fail(
-            "This contract needs the agent email and API token of the target (--zd-email and --zd-token) to "
-            "check Basic {email_address}/token:{api_token} authentication."
-        )
+    email, token = credentials_of(zd_target)
     requests = requests_about(zd.track(), zd.namespace)
-    refused = not_answered(zd.client, requests, SERVED, basic(zd_target.email, zd_target.token))
+    refused = not_answered(zd.client, requests, SERVED, basic(email, token))
     assert not refused, (
         "A request with Authorization Basic base64('{email_address}/token:{api_token}') MUST be served "
         f"(seed 001, S24); these were not: {refused}"
     )
-    wrong = not_answered(zd.client, requests, {401}, basic(zd_target.email, secrets.token_urlsafe(16)))
+    wrong = not_answered(zd.client, requests, {401}, basic(email, secrets.token_urlsafe(16)))
     assert not wrong, (
         f"The same request with a wrong API token MUST be answered 401 (S24); these were not: {wrong}"
+    )
+
+
+@pytest.mark.contract("auth.basic_token.verified")
+def test_an_api_token_that_differs_in_part_is_401(zd: Kit, zd_target: Target) -> None:
+    """The target's email with values that differ from its API token only in part: cut short by
+    one character, its last or first character changed, one character appended."""
+    email, token = credentials_of(zd_target)
+    requests = requests_about(zd.track(), zd.namespace)
+    wrong = refused_near_misses(zd.client, requests, lambda value: basic(email, value), token)
+    assert not wrong, (
+        "A request whose API token differs from the right one, even only in part, is a request with a "
+        f"wrong API token and MUST be answered 401 (S24); with the token changed so, these were not: {wrong}"
+    )
+
+
+@pytest.mark.contract("auth.basic_email.verified")
+def test_the_api_token_with_an_email_of_no_user_is_401(zd: Kit, zd_target: Target) -> None:
+    """The target's API token with an email address this run made up, which no user of the account
+    has; the reads with the right email are served first, so a 401 is about the email."""
+    email, token = credentials_of(zd_target)
+    requests = requests_about(zd.track(), zd.namespace)
+    refused = not_answered(zd.client, reads(requests), SERVED, basic(email, token))
+    assert not refused, (
+        "With the right email address and API token these reads must be served (S24); they were not: "
+        f"{refused}"
+    )
+    stranger = zd.namespace.email()
+    wrong = not_answered(zd.client, requests, {401}, basic(stranger, token))
+    assert not wrong, (
+        f"Only a verified user may make API requests (S24): the API token with the email address {stranger}, "
+        f"which is no user's, MUST be answered 401; these were not: {wrong}"
     )
 
 
@@ -122,6 +190,22 @@ def test_bearer_token_is_served_and_an_unknown_token_is_401(zd: Kit, zd_target: 
     wrong = not_answered(zd.client, requests, {401}, bearer(secrets.token_urlsafe(24)))
     assert not wrong, (
         f"A request with an unknown bearer token MUST be answered 401 (S24); these were not: {wrong}"
+    )
+
+
+@pytest.mark.contract("auth.bearer.verified")
+def test_a_bearer_token_that_differs_in_part_is_401(zd: Kit, zd_target: Target) -> None:
+    """Optional, as above: values that differ from the target's OAuth token only in part, cut
+    short by one character, its last or first character changed, one character appended."""
+    if not zd_target.oauth_token:
+        pytest.skip(
+            "No OAuth access token for the target (--zd-oauth-token); Bearer authentication was not checked."
+        )
+    requests = requests_about(zd.track(), zd.namespace)
+    wrong = refused_near_misses(zd.client, requests, bearer, zd_target.oauth_token)
+    assert not wrong, (
+        "A bearer token that differs from a valid one, even only in part, is an unknown bearer token and "
+        f"MUST be answered 401 (S24); with the token changed so, these were not: {wrong}"
     )
 
 

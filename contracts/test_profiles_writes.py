@@ -179,6 +179,41 @@ def test_put_by_id_replaces(zd: Kit) -> None:
     check_replaced(zd, tracked.profile_id, [email], extra, attributes)
 
 
+@pytest.mark.contract("profiles.empty_attributes.read_back")
+@pytest.mark.parametrize(
+    "attributes",
+    [{}, {"nickname": "", "preferences": {}, "address": {"line1": "1019 Market St", "line2": ""}}],
+    ids=["none", "empty values"],
+)
+def test_empty_attributes_read_back_as_put(attributes: dict[str, Any], zd: Kit) -> None:
+    """P5 creates a fresh profile with the attributes; read back through P2."""
+    email = zd.namespace.identifier("email")
+    response = zd.client.put(
+        PROFILES_PATH,
+        params={"identifier": identifier_query(email)},
+        json={"profile": zd.namespace.profile(email, attributes=attributes)},
+    )
+    current().capabilities.require_operation(
+        response, "PUT /api/v2/user_profiles?identifier=", "profile_writes"
+    )
+    profile_id = register(zd.created, response)
+    assert response.status_code in (200, 201), (
+        f"PUT {PROFILES_PATH}?identifier= must create the profile (S2); got {response.status_code}: "
+        f"{response.text[:500]}"
+    )
+
+    def read_back_as_put() -> None:
+        profile = get_profile(zd.client, profile_id)
+        got = profile.get("attributes", "(missing)")
+        assert got == attributes, (
+            f"A profile put with the attributes {attributes} MUST read back with exactly those, empty "
+            f"values included (S2: attributes, a 'JSON schema compliant object'); GET "
+            f"{profile_path(profile_id)} has {got!r}"
+        )
+
+    zd.eventually(read_back_as_put, shown=lambda: get_profile(zd.client, profile_id))
+
+
 # --- PATCH (P7, P8) -----------------------------------------------------------------------------
 
 

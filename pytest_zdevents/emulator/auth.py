@@ -28,6 +28,28 @@ def _same(given: str, expected: str) -> bool:
     return hmac.compare_digest(given.encode(), expected.encode())
 
 
+#: How much of a token the token_prefix_checked quirk compares.
+_PREFIX = 8
+
+
+def _same_token(given: str, expected: str, settings: EmulatorSettings) -> bool:
+    """A token matches; with token_prefix_checked, its first characters are enough."""
+    if settings.on(Quirk.TOKEN_PREFIX_CHECKED):
+        n = min(_PREFIX, len(expected))
+        return len(given) >= n and _same(given[:n], expected[:n])
+    return _same(given, expected)
+
+
+def _basic_matches(decoded: str, email: str, token: str, settings: EmulatorSettings) -> bool:
+    """``decoded`` is ``{email}/token:{token}``: the whole of it, unless a quirk skips a part."""
+    email_unchecked = settings.on(Quirk.BASIC_EMAIL_NOT_CHECKED)
+    if not (email_unchecked or settings.on(Quirk.TOKEN_PREFIX_CHECKED)):
+        return _same(decoded, basic_pair(email, token))
+    user, marker, secret = decoded.rpartition("/token:")
+    user_ok = bool(marker) and (email_unchecked or _same(user, email))
+    return user_ok and _same_token(secret, token, settings)
+
+
 def authenticate(header: str | None, settings: EmulatorSettings) -> Access:
     """The access the ``Authorization`` header grants, or 401 when credentials are configured
     and it carries none that match. With no credentials configured, everything is allowed."""
@@ -40,12 +62,12 @@ def authenticate(header: str | None, settings: EmulatorSettings) -> Access:
             decoded = base64.b64decode(value, validate=True).decode()
         except (binascii.Error, UnicodeDecodeError):
             raise _unauthenticated() from None
-        if _same(decoded, basic_pair(settings.email, settings.token)):
+        if _basic_matches(decoded, settings.email, settings.token, settings):
             return "full"
     elif scheme.lower() == "bearer":
-        if any(_same(value, token) for token in settings.oauth_tokens):
+        if any(_same_token(value, token, settings) for token in settings.oauth_tokens):
             return "full"
-        if any(_same(value, token) for token in settings.read_only_oauth_tokens):
+        if any(_same_token(value, token, settings) for token in settings.read_only_oauth_tokens):
             return "read"
     raise _unauthenticated()
 

@@ -73,8 +73,16 @@ class Events:
             flat = {k: v for k, v in wanted.properties.items() if not isinstance(v, dict | list)}
             wanted = replace(wanted, properties=flat)
         visible_ns = now + int(backend.settings.lag * 1e9)
-        event = wanted.event(backend.new_id(now), profile, backend.timestamp(now), now, visible_ns)
+        event_id = backend.new_id(now)
+        if backend.on(Quirk.EVENT_ID_PER_PROFILE):
+            event_id = str(self._count(profile.id) + 1)
+        event = wanted.event(event_id, profile, backend.timestamp(now), now, visible_ns)
         self.store.add_event(event)
+
+    def _count(self, profile_id: str) -> int:
+        """How many events the profile has, visible or not (for the event_id_per_profile quirk)."""
+        every = EventQuery(scope="profile", scope_id=profile_id, descending=False, limit=0, visible_at=2**62)
+        return len(self.store.events_page(every))
 
     # Reading (E1, E2, E3)
 

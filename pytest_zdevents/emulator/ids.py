@@ -28,6 +28,12 @@ class IdMaker:
         value = (max(now_ns, 0) // 1_000_000 % 2**48) << 80 | self._random.getrandbits(80)
         return "".join(_CROCKFORD[(value >> shift) & 31] for shift in range(125, -1, -5))
 
+    def second_ulid(self, now_ns: int) -> str:
+        """The profile_id_per_second quirk's id: a ULID of the whole second and no random part,
+        the same for everything minted in one second."""
+        value = (max(now_ns, 0) // 1_000_000_000 * 1000 % 2**48) << 80
+        return "".join(_CROCKFORD[(value >> shift) & 31] for shift in range(125, -1, -5))
+
     def hex_id(self, now_ns: int) -> str:
         """A 24-character lowercase hex id laid out as a MongoDB ObjectId: 32-bit seconds, 40 bits
         fixed per maker, a 24-bit counter. Unique among the first 2**24 ids of any one second."""

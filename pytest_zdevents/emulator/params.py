@@ -68,7 +68,8 @@ def _bound(
     raw = params.get(name)
     if raw is None:
         return None
-    parsed = parse_timestamp(raw, allow_date=True, ignore_offset=settings.on(Quirk.OFFSET_IGNORED))
+    allow_date = not settings.on(Quirk.DATE_ONLY_FILTER_REFUSED)
+    parsed = parse_timestamp(raw, allow_date=allow_date, ignore_offset=settings.on(Quirk.OFFSET_IGNORED))
     if parsed is None:
         if settings.on(Quirk.SERVER_ERROR_ON_BAD_TIMESTAMP):
             raise RuntimeError(f"could not parse {raw!r}")

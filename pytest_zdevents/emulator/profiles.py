@@ -142,9 +142,13 @@ class Profiles:
                 "can have; delete one first."
             )
         now = self.backend.clock()
-        profile_id = self.backend.new_id(now)
-        while self.store.get_profile(profile_id) is not None:  # one imported with that id
+        if self.backend.on(Quirk.PROFILE_ID_PER_SECOND):
+            # The bug: the id of the second, saved over any profile that already has it.
+            profile_id = self.backend.ids.second_ulid(now)
+        else:
             profile_id = self.backend.new_id(now)
+            while self.store.get_profile(profile_id) is not None:  # one imported with that id
+                profile_id = self.backend.new_id(now)
         profile = Profile(
             id=profile_id,
             source=source,

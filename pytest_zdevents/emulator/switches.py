@@ -154,6 +154,50 @@ class Quirk(_Switch):
         "An unreadable timestamp filter crashes with a 500.",
     )
     RETRY_AFTER_MISSING = "retry_after_missing", "429 answers carry no Retry-After header."
+    # Credentials part by part, unique ids, the docs' own examples, empty values
+    BASIC_EMAIL_NOT_CHECKED = (
+        "basic_email_not_checked",
+        "Basic authentication checks the API token but not the email address before /token.",
+    )
+    TOKEN_PREFIX_CHECKED = (
+        "token_prefix_checked",
+        "API and OAuth tokens are compared on their first 8 characters only, so a truncated, "
+        "extended or altered token is served.",
+    )
+    EVENT_ID_PER_PROFILE = (
+        "event_id_per_profile",
+        "Event ids count up per profile (1, 2, 3, ...), so events of different profiles share ids.",
+    )
+    PROFILE_ID_PER_SECOND = (
+        "profile_id_per_second",
+        "Profile ids are made from the creation second alone, so a profile created in the same "
+        "second as another takes over its id.",
+    )
+    ONE_ANONYMOUS_USER = (
+        "one_anonymous_user",
+        "Profiles that match no user all join one anonymous user, found by its name sunshine_user, "
+        "instead of a new user each.",
+    )
+    DIGIT_STRINGS_REFUSED = (
+        "digit_strings_refused",
+        'Strings of digits in properties and attributes ("16505556789", "499.99") are refused as numbers.',
+    )
+    DEEP_NESTING_REFUSED = (
+        "deep_nesting_refused",
+        "Objects nested more than one level deep in properties and attributes are refused.",
+    )
+    TYPE_LEADING_DIGIT_REFUSED = (
+        "type_leading_digit_refused",
+        'Event and profile types that start with a digit ("2fa_enabled") are refused.',
+    )
+    DATE_ONLY_FILTER_REFUSED = (
+        "date_only_filter_refused",
+        "A date-only filter[start_time] or filter[end_time] (2020-02-23) is refused with 400.",
+    )
+    EMPTY_VALUES_DROPPED = (
+        "empty_values_dropped",
+        "Empty strings and empty objects in properties, attributes and description are dropped.",
+    )
 
 
 class Variation(_Switch):

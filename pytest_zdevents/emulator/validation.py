@@ -170,6 +170,8 @@ class _Reader:
         field_name = self._name(key)
         if not value:
             raise InvalidFieldValue(f"{field_name} must not be empty.")
+        if not source and value[0].isdigit() and self.switches.on(Quirk.TYPE_LEADING_DIGIT_REFUSED):
+            raise InvalidFieldValue(f"{field_name} must start with a letter.", title="Invalid type")
         too_long_at = enforced(MAX_NAME_LENGTH, self.switches)
         if len(value) > too_long_at and not self.switches.on(Quirk.LENGTH_LIMITS_IGNORED):
             raise too_long(
@@ -197,10 +199,11 @@ class _Reader:
         nothing is nested deeper than :data:`MAX_NESTING`."""
         value = self.object(key, required=required)
         if value is not None:
-            numbers = not self.switches.on(Quirk.NUMBERS_ACCEPTED)
             for member, item in value.items():
                 if not (allow_null_members and item is None):
-                    _check_tree(item, f"{self._name(key)}.{member}", numbers=numbers, depth=1)
+                    _check_tree(item, f"{self._name(key)}.{member}", self.switches, depth=1)
+            if self.switches.on(Quirk.EMPTY_VALUES_DROPPED):
+                value = _without_empty(value)
         return value
 
     def identifiers(self, key: str, *, required: bool) -> list[Identifier]:
@@ -243,21 +246,40 @@ class _Reader:
         return merged([], result)  # the same identifier twice is one identifier
 
 
-def _check_tree(value: Any, path: str, *, numbers: bool, depth: int) -> None:
-    """Refuse numbers (when ``numbers``) and nesting deeper than MAX_NESTING below ``value``."""
-    if depth > MAX_NESTING:
-        raise NestingTooDeep(f"{path} is nested more than {MAX_NESTING} levels deep; flatten the structure.")
-    if numbers and isinstance(value, int | float) and not isinstance(value, bool):
+def _check_tree(value: Any, path: str, switches: Switches, *, depth: int) -> None:
+    """Refuse numbers and nesting deeper than MAX_NESTING below ``value``."""
+    # deep_nesting_refused: properties.item.name passes, properties.shipping.address.city does not.
+    max_nesting = 2 if switches.on(Quirk.DEEP_NESTING_REFUSED) else MAX_NESTING
+    if depth > max_nesting:
+        raise NestingTooDeep(f"{path} is nested more than {max_nesting} levels deep; flatten the structure.")
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    if number and not switches.on(Quirk.NUMBERS_ACCEPTED):
         raise NumbersMustBeStrings(
             f"{path} is the number {value!r}; the API doesn't accept numeric values, "
             f'send it as the string "{value}".'
         )
+    # digit_strings_refused: "The API doesn't accept numeric values" misread as numeric strings.
+    digits = isinstance(value, str) and value.replace(".", "", 1).isdigit()
+    if digits and switches.on(Quirk.DIGIT_STRINGS_REFUSED):
+        raise NumbersMustBeStrings(f"{path} is the numeric value {value!r}; the API doesn't accept it.")
     if isinstance(value, dict):
         for key, item in value.items():
-            _check_tree(item, f"{path}.{key}", numbers=numbers, depth=depth + 1)
+            _check_tree(item, f"{path}.{key}", switches, depth=depth + 1)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            _check_tree(item, f"{path}[{index}]", numbers=numbers, depth=depth + 1)
+            _check_tree(item, f"{path}[{index}]", switches, depth=depth + 1)
+
+
+def _without_empty(value: dict[str, Any]) -> dict[str, Any]:
+    """The empty_values_dropped quirk: ``value`` without its empty strings and objects, however
+    deep (an object left empty by that goes too)."""
+    kept = {}
+    for key, item in value.items():
+        if isinstance(item, dict):
+            item = _without_empty(item)
+        if item != "" and item != {}:
+            kept[key] = item
+    return kept
 
 
 def _member(body: dict[str, Any], key: str) -> dict[str, Any]:
@@ -275,6 +297,8 @@ def event_input(body: dict[str, Any], switches: Switches) -> EventInput:
     source = reader.name("source", InvalidEventSourceLength, source=True)
     type_ = reader.name("type", InvalidEventTypeLength, source=False)
     description = reader.string("description")
+    if description == "" and switches.on(Quirk.EMPTY_VALUES_DROPPED):
+        description = None
     properties = reader.strings_only("properties", required=True)
     assert properties is not None
     created_at = reader.string("created_at")

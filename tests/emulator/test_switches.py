@@ -21,6 +21,7 @@ from helpers import TRACK, error_code, track_body
 from pytest_zdevents.emulator import QUIRKS, VARIATIONS, Emulator
 
 JANE = "shoppingnow:customer:email:jane@example.com"
+JOHN = "shoppingnow:customer:email:john@example.com"
 PROFILES = "/api/v2/user_profiles"
 UNKNOWN_PROFILE = "01ARZ3NDEKTSV4RRFFQ69G5FAV"
 NOW = "2023-11-14T22:13:20.000000Z"  # FakeClock's start, as the emulator writes it
@@ -524,6 +525,177 @@ def retry_after_missing(s: Switch) -> None:
         assert response.headers["x-rate-limit"] == "1"
 
 
+# Quirks: credentials part by part, unique ids, the docs' own examples, empty values
+
+
+AGENT, API_TOKEN, OAUTH = "e@example.com", "t0ken-of-the-agent", "oauth-token-0123456789"
+
+
+def as_agent(user: str = f"{AGENT}/token", token: str = API_TOKEN) -> dict[str, str]:
+    """The Authorization header of Basic ``user:token``."""
+    return {"Authorization": "Basic " + base64.b64encode(f"{user}:{token}".encode()).decode()}
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def status_with(http: httpx.Client, headers: dict[str, str]) -> int:
+    """The status of tracking the documented body with ``headers`` as credentials."""
+    return http.post(TRACK, json=track_body(), headers=headers).status_code
+
+
+def basic_email_not_checked(s: Switch) -> None:
+    credentials = {"email": AGENT, "token": API_TOKEN}
+    stranger = as_agent("nobody@example.com/token")
+    clean, on = s.clean(**credentials), s.on(**credentials)
+    for http in (clean, on):
+        assert status_with(http, as_agent()) == 202
+        assert status_with(http, as_agent(token="wrong")) == 401
+        assert status_with(http, as_agent(AGENT)) == 401  # no /token
+    response = clean.post(TRACK, json=track_body(), headers=stranger)
+    assert (response.status_code, error_code(response)) == (401, "MissingOrInvalidAuthentication")
+    assert status_with(on, stranger) == 202
+    assert len(on.get(TRACK, params={"identifier": JANE}, headers=as_agent()).json()["events"]) == 2
+
+
+def token_prefix_checked(s: Switch) -> None:
+    credentials = {"email": AGENT, "token": API_TOKEN, "oauth_tokens": [OAUTH]}
+    clean, on = s.clean(**credentials), s.on(**credentials)
+    for http in (clean, on):
+        assert status_with(http, as_agent()) == 202
+        assert status_with(http, bearer(OAUTH)) == 202
+        # Shorter than the compared prefix, or different within it: refused either way.
+        for token in (API_TOKEN[:7], "X" + API_TOKEN[1:]):
+            assert status_with(http, as_agent(token=token)) == 401
+        assert status_with(http, bearer(OAUTH[:7])) == 401
+        assert status_with(http, as_agent("nobody@example.com/token")) == 401
+    for http, status in ((clean, 401), (on, 202)):
+        for near in (API_TOKEN[:-1], API_TOKEN[:-1] + "X", API_TOKEN + "x", API_TOKEN[:8]):
+            assert status_with(http, as_agent(token=near)) == status, near
+        for near in (OAUTH[:-1], OAUTH[:-1] + "X", OAUTH + "x", OAUTH[:8]):
+            assert status_with(http, bearer(near)) == status, near
+
+
+def event_id_per_profile(s: Switch) -> None:
+    clean, on = s.clean(), s.on()
+    for http in (clean, on):
+        for email in ("jane@example.com", "john@example.com"):
+            for day in (1, 2):
+                track(http, email, event={"created_at": f"2020-01-0{day}T00:00:00Z"})
+    clean_ids = [e["id"] for q in (JANE, JOHN) for e in events(clean, q)]
+    assert len(set(clean_ids)) == 4
+    assert all(re.fullmatch(r"[0-9A-HJKMNP-TV-Z]{26}", i) for i in clean_ids)
+    assert [e["id"] for e in events(on)] == ["2", "1"]
+    assert [e["id"] for e in events(on, JOHN)] == ["2", "1"]
+
+
+def profile_id_per_second(s: Switch) -> None:
+    clean, on = s.clean(), s.on()
+    first, second = track(clean), track(clean, "john@example.com")
+    assert first["profile_id"] != second["profile_id"]
+    first, second = track(on), track(on, "john@example.com")
+    assert first["profile_id"] == second["profile_id"]
+    # The first profile was saved over: its identifier finds nothing now.
+    assert on.get(PROFILES, params={"identifier": JANE}).status_code == 404
+    assert profile(on, first["profile_id"])["identifiers"] == [{"type": "email", "value": "john@example.com"}]
+
+
+def one_anonymous_user(s: Switch) -> None:
+    for http, same in ((s.clean(), False), (s.on(), True)):
+        first, second = track(http), track(http, "john@example.com")
+        assert first["profile_id"] != second["profile_id"]
+        assert (first["user_id"] == second["user_id"]) is same
+        profiles = http.get(f"/api/v2/users/{first['user_id']}/profiles").json()["profiles"]
+        assert len(profiles) == (2 if same else 1)
+
+
+def digit_strings_refused(s: Switch) -> None:
+    digits = {"phone": "16505556789", "item": {"price": "499.99"}}
+    clean, on = s.clean(), s.on()
+    track(clean, event={"properties": digits}, profile={"attributes": {"zip": "94103"}})
+    assert events(clean)[0]["properties"] == digits
+    for body in (
+        track_body(event={"properties": {"phone": "16505556789"}}),
+        track_body(event={"properties": {"item": {"price": "499.99"}}}),
+        track_body(profile={"attributes": {"zip": "94103"}}),
+    ):
+        response = on.post(TRACK, json=body)
+        assert (response.status_code, error_code(response)) == (400, "NumbersMustBeStrings")
+    # Digit strings in identifiers, and strings with digits and letters, are still taken.
+    track(
+        on, identifiers=[{"type": "external_id", "value": "0987654321"}], event={"properties": {"v": "1.2.3"}}
+    )
+
+
+def deep_nesting_refused(s: Switch) -> None:
+    one_level = {"item": {"name": "Canon 429 EOS HD"}}
+    two_levels = {"shipping": {"address": {"city": "San Francisco"}}}
+    clean, on = s.clean(), s.on()
+    for properties in (one_level, two_levels):
+        track(clean, event={"properties": properties})
+    assert [e["properties"] for e in events(clean)] == [two_levels, one_level]
+    track(on, event={"properties": one_level})
+    response = on.post(TRACK, json=track_body(event={"properties": two_levels}))
+    assert (response.status_code, error_code(response)) == (400, "NestingTooDeep")
+    response = on.post(TRACK, json=track_body(profile={"attributes": two_levels}))
+    assert (response.status_code, error_code(response)) == (400, "NestingTooDeep")
+
+
+def type_leading_digit_refused(s: Switch) -> None:
+    clean, on = s.clean(), s.on()
+    track(clean, event={"type": "2fa_enabled"}, profile={"type": "1st_party"})
+    assert [e["type"] for e in events(clean, "shoppingnow:1st_party:email:jane@example.com")] == [
+        "2fa_enabled"
+    ]
+    for body in (track_body(event={"type": "2fa_enabled"}), track_body(profile={"type": "1st_party"})):
+        response = on.post(TRACK, json=body)
+        assert (response.status_code, error_code(response)) == (400, "InvalidFieldValue")
+    track(on, event={"type": "enabled_2fa", "source": "2fa_app"})
+    assert types(on) == ["enabled_2fa"]
+
+
+def date_only_filter_refused(s: Switch) -> None:
+    clean, on = s.clean(), s.on()
+    for http in (clean, on):
+        at(http, "2020-02-25T12:00:00Z", type="inside")
+        at(http, "2020-02-21T12:00:00Z", type="before")
+        window = {"filter[start_time]": "2020-02-23T00:00:00Z", "filter[end_time]": "2020-02-29T00:00:00Z"}
+        assert types(http, **window) == ["inside"]
+    assert types(clean, **{"filter[start_time]": "2020-02-23", "filter[end_time]": "2020-02-29"}) == [
+        "inside"
+    ]
+    for name, code in (
+        ("filter[start_time]", "StartTimestampNotValid"),
+        ("filter[end_time]", "EndTimestampNotValid"),
+    ):
+        response = read(on, **{name: "2020-02-23"})
+        assert (response.status_code, error_code(response)) == (400, code)
+
+
+def empty_values_dropped(s: Switch) -> None:
+    sent = {"note": "", "details": {}, "item": {"name": "Swag", "size": ""}, "nested": {"inner": {}}}
+    clean, on = s.clean(), s.on()
+    for http in (clean, on):
+        track(
+            http,
+            event={"properties": sent, "description": ""},
+            profile={"attributes": {"tier": "", "prefs": {}}},
+        )
+        track(http, "john@example.com", event={"properties": {}})
+    (event,) = events(clean)
+    assert (event["properties"], event["description"]) == (sent, "")
+    assert clean.get(PROFILES, params={"identifier": JANE}).json()["profile"]["attributes"] == {
+        "tier": "",
+        "prefs": {},
+    }
+    (event,) = events(on)
+    assert event["properties"] == {"item": {"name": "Swag"}}
+    assert "description" not in event
+    assert on.get(PROFILES, params={"identifier": JANE}).json()["profile"]["attributes"] == {}
+    assert [e["properties"] for e in events(on, JOHN)] == [{}]
+
+
 # Variations
 
 
@@ -907,6 +1079,17 @@ SCENARIOS: dict[str, Callable[[Switch], None]] = {
     "error_envelope_singular": error_envelope_singular,
     "server_error_on_bad_timestamp": server_error_on_bad_timestamp,
     "retry_after_missing": retry_after_missing,
+    # Quirks: credentials part by part, unique ids, the docs' own examples, empty values
+    "basic_email_not_checked": basic_email_not_checked,
+    "token_prefix_checked": token_prefix_checked,
+    "event_id_per_profile": event_id_per_profile,
+    "profile_id_per_second": profile_id_per_second,
+    "one_anonymous_user": one_anonymous_user,
+    "digit_strings_refused": digit_strings_refused,
+    "deep_nesting_refused": deep_nesting_refused,
+    "type_leading_digit_refused": type_leading_digit_refused,
+    "date_only_filter_refused": date_only_filter_refused,
+    "empty_values_dropped": empty_values_dropped,
     # Variations
     "oldest_first": oldest_first,
     "page_size_max_50": page_size_max_50,
