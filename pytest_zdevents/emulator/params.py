@@ -59,7 +59,7 @@ def event_filter(query: Mapping[str, str], settings: EmulatorSettings) -> EventF
 
 
 def identifier_param(query: Mapping[str, str], raw_query: bytes, settings: EmulatorSettings) -> str | None:
-    """The ``identifier`` parameter (P3, P5, P8, E2, P4): percent-decoded once as UTF-8, like every
+    """The ``identifier`` parameter (E2, P3, P4, P5, P8): percent-decoded once as UTF-8, like every
     parameter (seed 001: "The query string must be url-encoded"), unless a quirk reads it otherwise.
     ``query`` is the decoded query string, ``raw_query`` the one sent."""
     latin1 = settings.on(Quirk.IDENTIFIER_DECODED_AS_LATIN1)

@@ -130,7 +130,7 @@ class Quirk(_Switch):
     )
     IDENTIFIER_TYPE_IGNORED_IN_MATCH = (
         "identifier_type_ignored_in_match",
-        "A profile is found by an identifier's value alone, so another identifier type finds it.",
+        "A profile is found by an identifier's value whatever its type, so another type finds it.",
     )
     IDENTIFIER_PREFIX_MATCH = (
         "identifier_prefix_match",
