@@ -18,7 +18,14 @@ from typing import Any
 
 import pytest
 
-from pytest_zdevents.runtime.isolation import EVENT_SOURCES, EVENT_TYPES, mark_of, recent_instant
+from pytest_zdevents.runtime.isolation import (
+    EVENT_SOURCES,
+    EVENT_TYPES,
+    SOURCE_NEAR_MISSES,
+    TYPE_NEAR_MISSES,
+    mark_of,
+    recent_instant,
+)
 from pytest_zdevents.runtime.kit import Kit
 from pytest_zdevents.runtime.timeline import SCOPES, Timeline, show, within_source
 from pytest_zdevents.runtime.timestamps import instant, stamp
@@ -96,6 +103,56 @@ def test_type_filter_includes_only_that_type_of_the_source(timeline: Timeline, s
         assert not wrong, (
             f"filter[type]={type_} with filter[source]={source} must include only events of that type "
             f"for that source (seed 001); got {show(wrong)}"
+        )
+
+
+@pytest.mark.contract("filters.source.exact")
+@pytest.mark.parametrize("scope", SCOPES)
+def test_source_filter_matches_the_whole_source_only(timeline: Timeline, scope: str) -> None:
+    """An event of each suite source (the second's name extends the first's); a read per source and
+    per near miss of them: a prefix, an extension, a suffix."""
+    t = recent_instant()
+    a = timeline.track(A, T0, stamp(t))
+    b = timeline.track(B, T0, stamp(t + timedelta(minutes=1)))
+    timeline.wait(scope)
+    for value, expected in [(A, [a]), (B, [b]), *((near, []) for near in SOURCE_NEAR_MISSES)]:
+        check(
+            timeline,
+            scope,
+            {"filter[source]": value},
+            expected,
+            f"filter[source]={value!r} must include only events of the specified source (seed 001): "
+            f"an event whose source merely starts with, extends or contains {value!r} is of another "
+            "source and must not come back.",
+        )
+
+
+@pytest.mark.contract("filters.type.exact")
+@pytest.mark.parametrize("scope", SCOPES)
+def test_type_filter_matches_the_whole_type_only(timeline: Timeline, scope: str) -> None:
+    """Events of two types of the first source and one of the second; a read per type and per near
+    miss of the types (a prefix, an extension, a suffix, a part inside), and a near miss of the
+    source with an exact type."""
+    t = recent_instant()
+    viewed = timeline.track(A, T0, stamp(t))
+    signed_up = timeline.track(A, T2, stamp(t + timedelta(minutes=1)))
+    timeline.track(B, T0, stamp(t + timedelta(minutes=2)))
+    timeline.wait(scope)
+    cases = [
+        ((A, T0), [viewed]),
+        ((A, T2), [signed_up]),
+        *(((A, near), []) for near in TYPE_NEAR_MISSES),
+        ((SOURCE_NEAR_MISSES[0], T0), []),
+    ]
+    for (source, type_), expected in cases:
+        check(
+            timeline,
+            scope,
+            {"filter[source]": source, "filter[type]": type_},
+            expected,
+            f"filter[source]={source!r}&filter[type]={type_!r} must include only events of the specified "
+            f"type for the given event source (seed 001): an event whose type or source merely starts "
+            "with, extends or contains the value is of another type or source and must not come back.",
         )
 
 

@@ -15,14 +15,33 @@ import pytest
 from pytest_zdevents.runtime.isolation import (
     CUSTOM_TYPE,
     EVENT_SOURCES,
+    OTHER_PROFILE_TYPE,
     PROFILE_SOURCE,
     PROFILE_TYPE,
     identifier_query,
+    mark_of,
+    marks,
 )
 from pytest_zdevents.runtime.kit import Kit
 from pytest_zdevents.runtime.limits import MAX_IDENTIFIERS
-from pytest_zdevents.runtime.paths import PROFILES_PATH
+from pytest_zdevents.runtime.paths import IDENTIFIER_EVENTS_PATH, PROFILES_PATH, with_identifier
 from pytest_zdevents.runtime.reads import events_shown, get_profile, identifier_pairs, shown
+
+#: What follows a namespaced value in the identifier values whose queries must round-trip: one for
+#: each character percent-encoding carries (+ % / ? # & =, a space, non-ASCII letters) and one with
+#: all of them. "%25" is a '%' that decoding once more would change. Never a colon (reference §3.3).
+RESERVED_SUFFIXES = (
+    "-a+b",
+    "-100%25",
+    "-a/b",
+    "-a?b",
+    "-a#b",
+    "-a&b",
+    "-a=b",
+    "-a b",
+    "-ünï日本",
+    "-a+b%25c/d?e#f&g=h iü",
+)
 
 
 def mixed_case(value: str) -> str:
@@ -76,6 +95,59 @@ def test_tracking_matches_the_profile_by_any_identifier_or_creates_it(zd: Kit) -
         "Tracking with identifiers no profile has MUST create a new profile (S1); it was stored against "
         f"{created.profile_id}, which has none of them"
     )
+
+
+@pytest.mark.contract("identifiers.profile.exact_key")
+def test_a_near_miss_of_a_profiles_key_is_another_profile(zd: Kit) -> None:
+    """A profile of the first suite source, type customer and a custom identifier; a track request
+    per near miss of that key, each of which must create a profile of its own; then every key's
+    profile read by its percent-encoded identifier query (P3)."""
+    value = f"{zd.namespace.value()}-x y-z"
+    known = {"type": CUSTOM_TYPE, "value": value}
+    same_value = {"type": f"{CUSTOM_TYPE}_01", "value": value}
+    keys: list[tuple[str, dict[str, str], str, str]] = [
+        ("the known key", known, PROFILE_SOURCE, PROFILE_TYPE),
+        ("another profile source", known, EVENT_SOURCES[1], PROFILE_TYPE),
+        ("another profile type", known, PROFILE_SOURCE, OTHER_PROFILE_TYPE),
+        ("another identifier type with the same value", same_value, PROFILE_SOURCE, PROFILE_TYPE),
+        *(
+            (what, {"type": CUSTOM_TYPE, "value": near}, PROFILE_SOURCE, PROFILE_TYPE)
+            for what, near in [
+                ("the value with '+' for its space", value.replace(" ", "+")),
+                ("the value with '%20' for its space", value.replace(" ", "%20")),
+                ("a prefix of the value", value[:-2]),
+                ("an extension of the value", f"{value}z"),
+            ]
+        ),
+    ]
+    profiles: dict[str, str] = {}  # what -> the profile its track request was stored against
+    for what, identifier, source, type_ in keys:
+        tracked = zd.track(identifier, profile={"source": source, "type": type_})
+        same = [other for other, profile_id in profiles.items() if profile_id == tracked.profile_id]
+        assert not same, (
+            "A profile is matched by 'a matching combination of source, type, and identifier' (S9), and "
+            f"'If the profile does not exist, it will be created' (S1): {what}, "
+            f"{identifier_query(identifier, source, type_)}, is no profile's key, yet its event was stored "
+            f"against profile {tracked.profile_id}, the profile of {same[0]}"
+        )
+        profiles[what] = tracked.profile_id
+
+    def each_key_finds_its_profile() -> None:
+        for what, identifier, source, type_ in keys:
+            query = identifier_query(identifier, source, type_)
+            response = zd.client.get(with_identifier(PROFILES_PATH, query))
+            found = response.json().get("profile", {}).get("id") if response.status_code == 200 else None
+            assert found == profiles[what], (
+                f"GET /api/v2/user_profiles?identifier= MUST return the profile with that source, type and "
+                f"identifier (S2): the query for {what}, {query}, sent url-encoded (seed 001), should find "
+                f"{profiles[what]}; got {shown(response)}"
+            )
+
+    def all_shown() -> None:
+        for profile_id in profiles.values():
+            events_shown(zd.client, profile_id, 1)
+
+    zd.eventually(each_key_finds_its_profile, shown=all_shown)
 
 
 @pytest.mark.contract("identifiers.additional.added")
@@ -207,6 +279,40 @@ def test_an_identifier_query_finds_the_profile_encoded_or_raw(form: str, zd: Kit
         )
 
     zd.eventually(found, shown=lambda: get_profile(zd.client, tracked.profile_id))
+
+
+@pytest.mark.contract("identifiers.query.reserved_characters")
+def test_identifier_values_with_reserved_characters_round_trip(zd: Kit) -> None:
+    """One profile with a custom identifier per reserved character, a space, non-ASCII letters, and
+    all of them in one value; each value's percent-encoded query finds the profile (P3) and its event
+    (E2)."""
+    identifiers = [{"type": CUSTOM_TYPE, "value": zd.namespace.value() + end} for end in RESERVED_SUFFIXES]
+    tracked = zd.track(*identifiers)
+    mark = mark_of(tracked.body["event"])
+
+    def each_value_finds_the_profile() -> None:
+        for identifier in identifiers:
+            query = identifier_query(identifier)
+            response = zd.client.get(with_identifier(PROFILES_PATH, query))
+            profile = response.json().get("profile") if response.status_code == 200 else None
+            assert isinstance(profile, dict) and profile.get("id") == tracked.profile_id, (
+                f"GET /api/v2/user_profiles?identifier= with the query {query!r}, url-encoded as seed 001 "
+                f"says it must be ({response.request.url.query.decode()}), MUST return the profile with "
+                f"that identifier (S2), {tracked.profile_id}; got {shown(response)}"
+            )
+            assert (CUSTOM_TYPE, identifier["value"]) in identifier_pairs(profile.get("identifiers")), (
+                f"The profile found by {query!r} must have the identifier value as sent, "
+                f"{identifier['value']!r} (S1); it has {profile.get('identifiers')}"
+            )
+            response = zd.client.get(with_identifier(IDENTIFIER_EVENTS_PATH, query))
+            events = response.json().get("events") if response.status_code == 200 else None
+            assert isinstance(events, list) and mark in marks(events), (
+                f"GET /api/v2/user_profiles/events?identifier= with the query {query!r}, url-encoded (seed "
+                f"001), MUST return the events of that profile, among them the one tracked (mark {mark}); "
+                f"got {shown(response)}"
+            )
+
+    zd.eventually(each_value_finds_the_profile, shown=lambda: events_shown(zd.client, tracked.profile_id, 1))
 
 
 @pytest.mark.contract("identifiers.user.shared_identity")

@@ -11,7 +11,14 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from pytest_zdevents.runtime.drawn import EVENT_SPEC, track_drawn, written
-from pytest_zdevents.runtime.isolation import EVENT_SOURCES, EVENT_TYPES, mark_of, recent_instant
+from pytest_zdevents.runtime.isolation import (
+    EVENT_SOURCES,
+    EVENT_TYPES,
+    SOURCE_NEAR_MISSES,
+    TYPE_NEAR_MISSES,
+    mark_of,
+    recent_instant,
+)
 from pytest_zdevents.runtime.kit import Kit
 from pytest_zdevents.runtime.timeline import show
 from pytest_zdevents.runtime.timestamps import OFFSETS
@@ -25,18 +32,28 @@ BOUND_AT = (-1, 0, 1, 2, 59, 60, 61, 119, 120, 121)
 @st.composite
 def events_and_filters(draw: st.DrawFn) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """1-6 events, and 2-4 filters whose source, type and bounds are often those of an event, so
-    that equality with a bound and near misses are common."""
+    that equality with a bound and near misses are common; a source or type is sometimes a near miss
+    of the suite's (a prefix, an extension, a suffix), which no event has."""
     events = draw(st.lists(EVENT_SPEC, min_size=1, max_size=6))
     at = st.one_of(st.sampled_from(sorted({e["at"] for e in events})), st.sampled_from(BOUND_AT))
     bound = st.one_of(st.none(), st.tuples(at, st.sampled_from(OFFSETS)))
     sources = st.sampled_from(sorted({e["source"] for e in events}))
     filters = []
     for _ in range(draw(st.integers(2, 4))):
-        source = draw(st.one_of(st.none(), sources, st.sampled_from(EVENT_SOURCES)))
+        source = draw(
+            st.one_of(st.none(), sources, st.sampled_from(EVENT_SOURCES), st.sampled_from(SOURCE_NEAR_MISSES))
+        )
         type_ = None
         if source:  # filter[type] only ever with filter[source]
             types = sorted({e["type"] for e in events if e["source"] == source}) or list(EVENT_TYPES)
-            type_ = draw(st.one_of(st.none(), st.sampled_from(types), st.sampled_from(EVENT_TYPES)))
+            type_ = draw(
+                st.one_of(
+                    st.none(),
+                    st.sampled_from(types),
+                    st.sampled_from(EVENT_TYPES),
+                    st.sampled_from(TYPE_NEAR_MISSES),
+                )
+            )
         filters.append({"source": source, "type": type_, "start": draw(bound), "end": draw(bound)})
     return events, filters
 
@@ -51,7 +68,8 @@ def matches(event: dict[str, Any], f: dict[str, Any]) -> bool:
 
 
 #: An example every run tries first: events on both bounds, one of another type, one of another
-#: source, and bounds written with other offsets than the events' created_at.
+#: source, bounds written with other offsets than the events' created_at, and a type that is only
+#: a prefix of an event's.
 BOUNDS_EXAMPLE = (
     [
         {"source": A, "type": T0, "at": 0, "offset": "Z"},
@@ -62,6 +80,7 @@ BOUNDS_EXAMPLE = (
     [
         {"source": A, "type": T0, "start": (0, 330), "end": (120, -600)},
         {"source": B, "type": None, "start": (60, "Z"), "end": None},
+        {"source": A, "type": TYPE_NEAR_MISSES[0], "start": None, "end": None},
     ],
 )
 

@@ -51,13 +51,13 @@ class Events:
         assert wanted.source is not None and wanted.type is not None
         first_only = self.backend.on(Quirk.FIRST_IDENTIFIER_ONLY)
         lookup = wanted.identifiers[:1] if first_only else wanted.identifiers
-        found = self.store.profile_ids_for(wanted.source, wanted.type, lookup)
+        found = self.profiles.find_ids(wanted.source, wanted.type, lookup)
         if len(found) > 1:
             raise IdentifierConflict.between_profiles(wanted.source, wanted.type)
         self.users.check_exists(user_id)
         if not found:
             return self.profiles.create(wanted.source, wanted.type, wanted, wanted.identifiers, user_id)
-        profile = self.store.get_profile(found.pop())
+        profile = self.store.get_profile(found[0])
         assert profile is not None
         check_owner(profile, user_id)
         if not self.backend.on(Quirk.IDENTIFIERS_NOT_ADDED):
@@ -118,6 +118,8 @@ class Events:
                         start_ns=wanted.start_ns,
                         end_ns=wanted.end_ns,
                         after=wanted.after,
+                        source_match="prefix" if backend.on(Quirk.SOURCE_FILTER_PREFIX) else "equal",
+                        type_match="substring" if backend.on(Quirk.TYPE_FILTER_SUBSTRING) else "equal",
                     )
                 )
         events = events[skip:]

@@ -5,6 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
+#: How a filter[source] or filter[type] value selects events: equal to the event's (as documented),
+#: or, with a quirk on, a prefix of it or contained in it.
+Match = Literal["equal", "prefix", "substring"]
+
+
+def matched(value: str, wanted: str, how: Match) -> bool:
+    """Whether ``value`` passes a filter of ``wanted`` compared ``how``."""
+    if how == "prefix":
+        return value.startswith(wanted)
+    if how == "substring":
+        return wanted in value
+    return value == wanted
+
 
 class Identifier(NamedTuple):
     """One ``{type, value}`` entry of a profile's ``identifiers`` (S2)."""
@@ -120,13 +133,15 @@ class EventQuery:
     start_ns: int | None = None
     end_ns: int | None = None
     after: tuple[int, int] | None = None
+    source_match: Match = "equal"
+    type_match: Match = "equal"
 
     def matches(self, event: Event) -> bool:
         """Whether ``event`` passes the filters (not the scope or the cursor)."""
         return (
             event.visible_ns <= self.visible_at
-            and (self.source is None or event.source == self.source)
-            and (self.type is None or event.type == self.type)
+            and (self.source is None or matched(event.source, self.source, self.source_match))
+            and (self.type is None or matched(event.type, self.type, self.type_match))
             and (self.start_ns is None or event.created_ns >= self.start_ns)
             and (self.end_ns is None or event.created_ns <= self.end_ns)
         )

@@ -6,6 +6,7 @@ Part of the HTTP layer: the quirks and variations here are about how parameters 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from urllib.parse import unquote
 
 from . import cursors
 from .errors import (
@@ -55,6 +56,29 @@ def event_filter(query: Mapping[str, str], settings: EmulatorSettings) -> EventF
     return EventFilter(
         page_size=page_size, source=source, type=type_, start_ns=start_ns, end_ns=end_ns, after=after
     )
+
+
+def identifier_param(query: Mapping[str, str], raw_query: bytes, settings: EmulatorSettings) -> str | None:
+    """The ``identifier`` parameter (E2, P3, P4, P5, P8): percent-decoded once as UTF-8, like every
+    parameter (seed 001: "The query string must be url-encoded"), unless a quirk reads it otherwise.
+    ``query`` is the decoded query string, ``raw_query`` the one sent."""
+    latin1 = settings.on(Quirk.IDENTIFIER_DECODED_AS_LATIN1)
+    if settings.on(Quirk.IDENTIFIER_NOT_DECODED) or latin1:
+        sent = [value for name, _, value in _pairs(raw_query) if name == "identifier"]
+        if not sent:
+            return None
+        return unquote(sent[-1].replace("+", " "), encoding="latin-1") if latin1 else sent[-1]
+    value = query.get("identifier")
+    if value is not None and settings.on(Quirk.IDENTIFIER_DECODED_TWICE):
+        value = unquote(value)
+    if value is not None and settings.on(Quirk.IDENTIFIER_PLUS_AS_SPACE):
+        value = value.replace("+", " ")
+    return value
+
+
+def _pairs(raw_query: bytes) -> list[tuple[str, str, str]]:
+    """The query string's ``name=value`` pairs as sent, not decoded."""
+    return [pair.partition("=") for pair in raw_query.decode("latin-1").split("&") if pair]
 
 
 def _bound(

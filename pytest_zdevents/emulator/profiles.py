@@ -122,8 +122,24 @@ class Profiles:
         return found
 
     def by_query(self, query: IdentifierQuery) -> Profile | None:
-        found = self.store.profile_ids_for(query.source, query.type, [query.identifier])
-        return self.store.get_profile(found.pop()) if found else None
+        found = self.find_ids(query.source, query.type, [query.identifier])
+        return self.store.get_profile(found[0]) if found else None
+
+    def find_ids(self, source: str, type_: str, identifiers: list[Identifier]) -> list[str]:
+        """Ids of the profiles that tracking or an identifier query finds: those of ``source`` and
+        ``type_`` with any of ``identifiers`` (S9: "a matching combination of source, type, and
+        identifier"); with a matching quirk on, more, the oldest first."""
+        loose = [quirk for quirk in _LOOSE_MATCHING if self.backend.on(quirk)]
+        if not loose:
+            return sorted(self.store.profile_ids_for(source, type_, identifiers))
+        any_type = Quirk.PROFILE_TYPE_IGNORED_IN_MATCH in loose
+        return [
+            profile.id
+            for profile in self.store.profiles()
+            if profile.source == source
+            and (any_type or profile.type == type_)
+            and any(_loosely(have, want, loose) for have in profile.identifiers for want in identifiers)
+        ]
 
     def create(
         self,
@@ -190,6 +206,21 @@ class Profiles:
     def _save(self, profile: Profile) -> None:
         profile.updated_at = self.backend.timestamp(self.backend.clock())
         self.store.save_profile(profile)
+
+
+#: The quirks that make a profile's key match more than exactly.
+_LOOSE_MATCHING = (
+    Quirk.PROFILE_TYPE_IGNORED_IN_MATCH,
+    Quirk.IDENTIFIER_TYPE_IGNORED_IN_MATCH,
+    Quirk.IDENTIFIER_PREFIX_MATCH,
+)
+
+
+def _loosely(have: Identifier, want: Identifier, loose: list[Quirk]) -> bool:
+    """Whether ``want`` finds a profile's identifier ``have`` with the ``loose`` quirks on."""
+    same_type = have.type == want.type or Quirk.IDENTIFIER_TYPE_IGNORED_IN_MATCH in loose
+    prefix = Quirk.IDENTIFIER_PREFIX_MATCH in loose and have.value.startswith(want.value)
+    return same_type and (have.value == want.value or prefix)
 
 
 def check_owner(profile: Profile, user_id: str | None) -> None:

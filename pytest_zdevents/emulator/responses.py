@@ -19,7 +19,7 @@ from pytest_zdevents.spec import optional_operations
 from .host import Host
 from .identifiers import parse_query
 from .model import EventPage, Profile
-from .params import event_filter
+from .params import event_filter, identifier_param
 from .service import EventsService
 from .settings import EmulatorSettings
 from .switches import Quirk
@@ -57,7 +57,7 @@ class ApiResponses:
 
     def list_events_by_identifier(self, request: Request, body: Body) -> Result:
         wanted = event_filter(request.query_params, self.settings)
-        query = parse_query(_identifier(request), self.settings)
+        query = parse_query(_identifier(request, self.settings), self.settings)
         return 200, self._page(request, self.service.events.page(wanted, query=query))
 
     def track_event(self, request: Request, body: Body) -> Result:
@@ -92,18 +92,18 @@ class ApiResponses:
 
     def put_user_profile(self, request: Request, body: Body) -> Result:
         user_id = user_id_path(request.path_params["user_id"])
-        return self._put(body, identifier=_identifier(request), user_id=user_id)
+        return self._put(body, identifier=_identifier(request, self.settings), user_id=user_id)
 
     def get_profile_by_identifier(self, request: Request, body: Body) -> Result:
-        query = parse_query(_identifier(request), self.settings)
+        query = parse_query(_identifier(request, self.settings), self.settings)
         return self._profile(200, self.service.profiles.get(query=query))
 
     def put_profile_by_identifier(self, request: Request, body: Body) -> Result:
-        return self._put(body, identifier=_identifier(request))
+        return self._put(body, identifier=_identifier(request, self.settings))
 
     def patch_profile_by_identifier(self, request: Request, body: Body) -> Result:
         wanted = patch_input(body, self.settings)
-        query = parse_query(_identifier(request), self.settings)
+        query = parse_query(_identifier(request, self.settings), self.settings)
         return self._profile(200, self.service.profiles.patch(wanted, query=query))
 
     def get_profile(self, request: Request, body: Body) -> Result:
@@ -181,5 +181,5 @@ def optional_handlers() -> frozenset[str]:
     return frozenset(re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower() for name in optional_operations())
 
 
-def _identifier(request: Request) -> str | None:
-    return request.query_params.get("identifier")
+def _identifier(request: Request, settings: EmulatorSettings) -> str | None:
+    return identifier_param(request.query_params, request.scope["query_string"], settings)

@@ -129,6 +129,44 @@ class Quirk(_Switch):
         "anonymous_user_per_profile",
         "Every new profile gets a new anonymous user, even when a user with a matching identity exists.",
     )
+    # Near misses and reserved characters: matching looser than exact, identifier queries decoded
+    # other than once as UTF-8
+    SOURCE_FILTER_PREFIX = (
+        "source_filter_prefix",
+        "filter[source] selects every event whose source starts with the value.",
+    )
+    TYPE_FILTER_SUBSTRING = (
+        "type_filter_substring",
+        "filter[type] selects every event of the source whose type contains the value.",
+    )
+    PROFILE_TYPE_IGNORED_IN_MATCH = (
+        "profile_type_ignored_in_match",
+        "A profile is found by its source and an identifier alone, so another profile type finds it.",
+    )
+    IDENTIFIER_TYPE_IGNORED_IN_MATCH = (
+        "identifier_type_ignored_in_match",
+        "A profile is found by an identifier's value whatever its type, so another type finds it.",
+    )
+    IDENTIFIER_PREFIX_MATCH = (
+        "identifier_prefix_match",
+        "An identifier value finds the profile with a value it is a prefix of.",
+    )
+    IDENTIFIER_PLUS_AS_SPACE = (
+        "identifier_plus_as_space",
+        "A '+' in the percent-decoded identifier query is read as a space, so '%2B' finds ' '.",
+    )
+    IDENTIFIER_DECODED_TWICE = (
+        "identifier_decoded_twice",
+        "The identifier query is percent-decoded twice, so '%2541' reads as 'A'.",
+    )
+    IDENTIFIER_NOT_DECODED = (
+        "identifier_not_decoded",
+        "The identifier query is not percent-decoded: only a query sent with raw characters works.",
+    )
+    IDENTIFIER_DECODED_AS_LATIN1 = (
+        "identifier_decoded_as_latin1",
+        "Percent-escapes in the identifier query are decoded as Latin-1, not UTF-8.",
+    )
     # Profiles
     PUT_MERGES = "put_merges", "PUT merges into the existing profile instead of replacing it."
     PATCH_REPLACES_ATTRIBUTES = (

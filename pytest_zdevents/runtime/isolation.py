@@ -14,11 +14,17 @@ from typing import Any
 
 PROFILE_SOURCE = "zdevents_conformance"
 PROFILE_TYPE = "customer"
+#: A second profile type: a profile of another type with the same identifier is another profile.
+OTHER_PROFILE_TYPE = "customer_b"
 EVENT_SOURCES = ("zdevents_conformance", "zdevents_conformance_b")
 EVENT_TYPES = ("viewed", "purchased", "signed_up")
 #: The one source and type name of the documented 40-character limit's length (S14): the
 #: contracts on that limit use it for every source and type, so a tenant sees one name more.
 AT_NAME_LIMIT = "zdevents_conformance_" + "x" * 19
+#: Filter values that are near misses of those sources and types, and the source or type of no
+#: event: a prefix, an extension, a suffix, a part inside. A filter matches only the whole value.
+SOURCE_NEAR_MISSES = ("zdevents_conformanc", "zdevents_conformance_", "events_conformance", "conformance_b")
+TYPE_NEAR_MISSES = ("view", "viewed_", "iewed", "iewe", "signed", "_up")
 #: The property a contract puts in each event it tracks, to find that event again.
 MARK = "zdc_mark"
 #: An identifier type of no Zendesk user identity (S2's examples use such types): what it links

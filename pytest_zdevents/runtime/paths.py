@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 #: POST tracks an event (E5); GET on the same path reads events by an identifier query (E2).
 TRACK_PATH = "/api/v2/user_profiles/events"
 IDENTIFIER_EVENTS_PATH = TRACK_PATH
@@ -23,3 +25,10 @@ def user_events_path(user_id: str) -> str:
 
 def user_profiles_path(user_id: str) -> str:
     return f"/api/v2/users/{user_id}/profiles"
+
+
+def with_identifier(path: str, query: str) -> str:
+    """``path?identifier=`` with the identifier query percent-encoded whole, colons too, as the
+    reference's generated samples send it (seed 001: "The query string must be url-encoded"): every
+    character but letters, digits and ``-._~``, a space as %20 and never as +."""
+    return f"{path}?identifier={quote(query, safe='')}"

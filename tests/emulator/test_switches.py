@@ -438,6 +438,137 @@ def anonymous_user_per_profile(s: Switch) -> None:
         assert (first["user_id"] == second["user_id"]) is same
 
 
+# Near misses and reserved characters
+
+
+#: Each store filters on its own: in memory, and SQLite.
+STORES: tuple[dict[str, Any], ...] = ({}, {"db_path": ":memory:"})
+
+
+def source_filter_prefix(s: Switch) -> None:
+    for store in STORES:
+        for http, exact, prefix in (
+            (s.clean(**store), ["shop"], []),
+            (s.on(**store), ["shop_b", "shop"], ["shop_b", "shop"]),
+        ):
+            at(http, "2020-01-01T00:00:00Z", type="shop", source="shoppingnow")
+            at(http, "2020-01-02T00:00:00Z", type="shop_b", source="shoppingnow_b")
+            at(http, "2020-01-03T00:00:00Z", type="inner", source="xshoppingnow")
+            assert types(http, **{"filter[source]": "shoppingnow"}) == exact
+            assert types(http, **{"filter[source]": "shopping"}) == prefix
+            assert types(http, **{"filter[source]": "shoppingnow_b"}) == ["shop_b"]
+
+
+def type_filter_substring(s: Switch) -> None:
+    for store in STORES:
+        for http, exact, inner in (
+            (s.clean(**store), ["checkout"], []),
+            (s.on(**store), ["checkout_done", "checkout"], ["checkout_done", "checkout"]),
+        ):
+            at(http, "2020-01-01T00:00:00Z", type="checkout")
+            at(http, "2020-01-02T00:00:00Z", type="checkout_done")
+            at(http, "2020-01-03T00:00:00Z", type="refund")
+            at(http, "2020-01-04T00:00:00Z", type="checkout", source="coolbikes")
+            only = {"filter[source]": "shoppingnow"}
+            assert types(http, **only, **{"filter[type]": "checkout"}) == exact
+            assert types(http, **only, **{"filter[type]": "heck"}) == inner
+            assert types(http, **{"filter[source]": "shopping", "filter[type]": "heck"}) == []
+
+
+def found_by(http: httpx.Client, query: str) -> dict[str, Any] | None:
+    """The profile an identifier query (P3) finds, or None for a 404."""
+    response = http.get(PROFILES, params={"identifier": query})
+    assert response.status_code in (200, 404), response.text
+    if response.status_code == 404:
+        assert error_code(response) == "ProfileNotFound"
+        return None
+    return response.json()["profile"]
+
+
+def profile_type_ignored_in_match(s: Switch) -> None:
+    for http, same in ((s.clean(), False), (s.on(), True)):
+        first = track(http)
+        visitor = track(http, profile={"type": "visitor"})
+        assert (visitor["profile_id"] == first["profile_id"]) is same
+        found = found_by(http, "shoppingnow:visitor:email:jane@example.com")
+        assert found is not None and found["type"] == ("customer" if same else "visitor")
+        assert track(http, profile={"source": "coolbikes"})["profile_id"] != first["profile_id"]
+
+
+def identifier_type_ignored_in_match(s: Switch) -> None:
+    for http, same in ((s.clean(), False), (s.on(), True)):
+        first = track(http, identifiers=[{"type": "crm", "value": "c-1"}])
+        found = found_by(http, "shoppingnow:customer:erp:c-1")
+        assert (found is not None and found["id"] == first["profile_id"]) is same
+        second = track(http, identifiers=[{"type": "erp", "value": "c-1"}])
+        assert (second["profile_id"] == first["profile_id"]) is same
+        assert track(http, identifiers=[{"type": "crm", "value": "c-2"}])["profile_id"] != first["profile_id"]
+
+
+def identifier_prefix_match(s: Switch) -> None:
+    for http, same in ((s.clean(), False), (s.on(), True)):
+        first = track(http, identifiers=[{"type": "crm", "value": "c-12"}])
+        found = found_by(http, "shoppingnow:customer:crm:c-1")
+        assert (found is not None and found["id"] == first["profile_id"]) is same
+        second = track(http, identifiers=[{"type": "crm", "value": "c-1"}])
+        assert (second["profile_id"] == first["profile_id"]) is same
+    # An extension of a stored value finds nothing, even with the quirk on.
+    on = s.on()
+    first = track(on, identifiers=[{"type": "crm", "value": "c-1"}])
+    assert track(on, identifiers=[{"type": "crm", "value": "c-12"}])["profile_id"] != first["profile_id"]
+
+
+def identifier_plus_as_space(s: Switch) -> None:
+    plus = "shoppingnow:customer:crm:a+b"  # httpx sends the + as %2B
+    for http, found in ((s.clean(), True), (s.on(), False)):
+        answer = track(http, identifiers=[{"type": "crm", "value": "a+b"}])
+        got = found_by(http, plus)
+        assert (got is not None and got["id"] == answer["profile_id"]) is found
+        assert read(http, plus).status_code == (200 if found else 404)
+    on = s.on()
+    space = track(on, identifiers=[{"type": "crm", "value": "a b"}])
+    assert found_by(on, plus)["id"] == space["profile_id"]  # type: ignore[index]
+    assert found_by(on, "shoppingnow:customer:crm:a b")["id"] == space["profile_id"]  # type: ignore[index]
+
+
+def identifier_decoded_twice(s: Switch) -> None:
+    escaped = "shoppingnow:customer:crm:a%41"  # sent as a%2541
+    for http, found in ((s.clean(), True), (s.on(), False)):
+        answer = track(http, identifiers=[{"type": "crm", "value": "a%41"}])
+        got = found_by(http, escaped)
+        assert (got is not None and got["id"] == answer["profile_id"]) is found
+        assert read(http, escaped).status_code == (200 if found else 404)
+    on = s.on()
+    plain = track(on, identifiers=[{"type": "crm", "value": "aA"}])
+    assert found_by(on, escaped)["id"] == plain["profile_id"]  # type: ignore[index]
+
+
+def identifier_not_decoded(s: Switch) -> None:
+    clean, on = s.clean(), s.on()
+    for http in (clean, on):
+        track(http)
+        raw = http.get(f"{PROFILES}?identifier={JANE}")  # raw colons and @, as curl -g sends them
+        assert raw.status_code == 200, raw.text
+    assert found_by(clean, JANE) is not None  # httpx sends %3A and %40
+    response = on.get(PROFILES, params={"identifier": JANE})
+    assert (response.status_code, error_code(response)) == (400, "InvalidIdentifierQuery")
+    assert read(on).status_code == 400
+    track(on, identifiers=[{"type": "crm", "value": "a%20b"}])
+    assert on.get(f"{PROFILES}?identifier=shoppingnow:customer:crm:a%20b").status_code == 200
+
+
+def identifier_decoded_as_latin1(s: Switch) -> None:
+    query = "shoppingnow:customer:crm:jürgen"  # sent as j%C3%BCrgen
+    for http, found in ((s.clean(), True), (s.on(), False)):
+        answer = track(http, identifiers=[{"type": "crm", "value": "jürgen"}])
+        got = found_by(http, query)
+        assert (got is not None and got["id"] == answer["profile_id"]) is found
+        assert read(http, query).status_code == (200 if found else 404)
+    on = s.on()
+    mojibake = track(on, identifiers=[{"type": "crm", "value": "jÃ¼rgen"}])
+    assert found_by(on, query)["id"] == mojibake["profile_id"]  # type: ignore[index]
+
+
 # Profiles
 
 
@@ -1069,6 +1200,16 @@ SCENARIOS: dict[str, Callable[[Switch], None]] = {
     "user_id_as_number": user_id_as_number,
     "user_events_first_profile_only": user_events_first_profile_only,
     "anonymous_user_per_profile": anonymous_user_per_profile,
+    # Quirks: near misses and reserved characters
+    "source_filter_prefix": source_filter_prefix,
+    "type_filter_substring": type_filter_substring,
+    "profile_type_ignored_in_match": profile_type_ignored_in_match,
+    "identifier_type_ignored_in_match": identifier_type_ignored_in_match,
+    "identifier_prefix_match": identifier_prefix_match,
+    "identifier_plus_as_space": identifier_plus_as_space,
+    "identifier_decoded_twice": identifier_decoded_twice,
+    "identifier_not_decoded": identifier_not_decoded,
+    "identifier_decoded_as_latin1": identifier_decoded_as_latin1,
     # Quirks: profiles
     "put_merges": put_merges,
     "patch_replaces_attributes": patch_replaces_attributes,

@@ -52,6 +52,13 @@ from .sqlite_rows import (
 
 __all__ = ["SCHEMA_NAME", "SCHEMA_VERSION", "SqliteStore"]
 
+#: A filter[source] or filter[type] as SQL, by how it compares (model.Match): each ? is the value.
+_TEXT_MATCH = {
+    "equal": "{column} = ?",
+    "prefix": "substr({column}, 1, length(?)) = ?",
+    "substring": "instr({column}, ?) > 0",
+}
+
 
 class SqliteStore:
     """Users, profiles and events in the SQLite file at ``path``, created if absent.
@@ -325,12 +332,13 @@ class SqliteStore:
             params.extend(bound_key(key))
         where.append("(visible_s, visible_frac) <= (?, ?)")
         params.extend(clamped(query.visible_at))
-        if query.source is not None:
-            where.append("source = ?")
-            params.append(query.source)
-        if query.type is not None:
-            where.append("type = ?")
-            params.append(query.type)
+        for column, wanted, how in (
+            ("source", query.source, query.source_match),
+            ("type", query.type, query.type_match),
+        ):
+            if wanted is not None:
+                where.append(_TEXT_MATCH[how].format(column=column))
+                params.extend([wanted] * _TEXT_MATCH[how].count("?"))
         direction = " DESC" if query.descending else ""
         order = ", ".join(f"{c}{direction}" for c in ("created_s", "created_frac", "seq_key"))
         # As MemoryStore: a limit below 1 returns every match (SQLite: LIMIT -1).
