@@ -185,7 +185,7 @@ def test_additional_identifiers_are_added_to_the_profile(zd: Kit) -> None:
 
 def twenty_one(zd: Kit) -> list[dict[str, str]]:
     """21 fresh identifiers, each of its own non-standard type."""
-    return [zd.namespace.identifier(f"{CUSTOM_TYPE}_{n:02d}") for n in range(1, MAX_IDENTIFIERS + 2)]
+    return zd.namespace.custom_identifiers(MAX_IDENTIFIERS + 1)
 
 
 @pytest.mark.contract("identifiers.limit.twenty")

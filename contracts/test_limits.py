@@ -51,11 +51,6 @@ def test_sources_and_types_of_40_characters_are_accepted_and_stored(zd: Kit) -> 
     zd.eventually(stored)
 
 
-def custom(zd: Kit, count: int) -> list[dict[str, str]]:
-    """``count`` fresh identifiers, each of its own non-standard type."""
-    return [zd.namespace.identifier(f"{CUSTOM_TYPE}_{n:02d}") for n in range(1, count + 1)]
-
-
 def has_identifiers(zd: Kit, tracked: Tracked, wanted: list[dict[str, str]], promise: str) -> None:
     def stored() -> None:
         have = identifier_pairs(get_profile(zd.client, tracked.profile_id).get("identifiers"))
@@ -68,7 +63,7 @@ def has_identifiers(zd: Kit, tracked: Tracked, wanted: list[dict[str, str]], pro
 @pytest.mark.contract("identifiers.limit.twenty_accepted")
 def test_twenty_identifiers_in_one_request_are_accepted(zd: Kit) -> None:
     """A new profile with 20 identifiers, read back through P2."""
-    twenty = custom(zd, MAX_IDENTIFIERS)
+    twenty = zd.namespace.custom_identifiers(MAX_IDENTIFIERS)
     promise = "A profile may have 20 identifiers (S14), so a track request with 20 MUST be accepted"
     tracked = zd.track.accepted(
         {"profile": zd.namespace.profile(*twenty), "event": zd.namespace.event()}, promise
@@ -79,7 +74,7 @@ def test_twenty_identifiers_in_one_request_are_accepted(zd: Kit) -> None:
 @pytest.mark.contract("identifiers.limit.twenty_accepted")
 def test_a_20th_identifier_added_by_a_later_event_is_accepted(zd: Kit) -> None:
     """A profile tracked with 19 identifiers, then an event with one of them and a 20th."""
-    twenty = custom(zd, MAX_IDENTIFIERS)
+    twenty = zd.namespace.custom_identifiers(MAX_IDENTIFIERS)
     first = zd.track.accepted(
         {"profile": zd.namespace.profile(*twenty[:-1]), "event": zd.namespace.event()},
         "A track request with 19 identifiers is within the documented limit of 20 (S14) and MUST be accepted",

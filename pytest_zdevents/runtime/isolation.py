@@ -65,6 +65,11 @@ class Namespace:
         """A fresh identifier; ``email`` ones get an email address as their value."""
         return {"type": type_, "value": self.email() if type_ == "email" else self.value()}
 
+    def custom_identifiers(self, count: int) -> list[dict[str, str]]:
+        """``count`` fresh identifiers, each of its own non-standard type (``zdc_key_01``, ...): as
+        many as a profile may hold, and none a Zendesk user identity sees."""
+        return [self.identifier(f"{CUSTOM_TYPE}_{n:02d}") for n in range(1, count + 1)]
+
     def profile(self, *identifiers: dict[str, str], **fields: Any) -> dict[str, Any]:
         """A profile body of the fixed source and type, with fresh identifiers unless given."""
         return {
