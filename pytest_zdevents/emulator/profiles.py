@@ -122,6 +122,9 @@ class Profiles:
         return found
 
     def by_query(self, query: IdentifierQuery) -> Profile | None:
+        if not query.identifier.value:  # only under the partial_identifier_query quirk
+            wanted = (query.source, query.type)
+            return next((p for p in self.store.profiles() if (p.source, p.type) == wanted), None)
         found = self.store.profile_ids_for(query.source, query.type, [query.identifier])
         return self.store.get_profile(found.pop()) if found else None
 
