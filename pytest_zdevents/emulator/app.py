@@ -80,10 +80,14 @@ class Api:
                     f"{request.method} is not allowed on {request.url.path}; use {allow}.",
                     headers={"Allow": allow},
                 )
-            access = authenticate(request.headers.get("authorization"), self.host.settings)
+            settings = self.host.settings
+            access = authenticate(
+                request.headers.get("authorization"), settings, self.host.service.is_end_user
+            )
             body: Body = {}
-            if not reading and access != "full":
-                raise permission_denied()
+            read_refused = access == "read" and settings.on(Quirk.READ_SCOPE_REFUSED)
+            if access == "end_user" or read_refused or (not reading and access != "full"):
+                raise permission_denied(access)
             if request.method in ("POST", "PUT", "PATCH"):
                 raw = await self._read_body(request)
                 body = parse_json_object(raw)

@@ -5,15 +5,18 @@ from __future__ import annotations
 import base64
 import binascii
 import hmac
+from collections.abc import Callable
 from typing import Literal
 
-from pytest_zdevents.credentials import basic_pair
+from pytest_zdevents.credentials import basic_pair, basic_username
 
 from .errors import MissingOrInvalidAuthentication, PermissionDenied
 from .settings import EmulatorSettings
 from .switches import Quirk
 
-Access = Literal["full", "read"]
+#: What the credentials may do: everything, only read (a users:read token), or nothing (an end
+#: user: every operation is "Allowed For: Agents", seed 001, and needs agent or admin, seed 000).
+Access = Literal["full", "read", "end_user"]
 
 
 def _unauthenticated() -> MissingOrInvalidAuthentication:
@@ -50,9 +53,14 @@ def _basic_matches(decoded: str, email: str, token: str, settings: EmulatorSetti
     return user_ok and _same_token(secret, token, settings)
 
 
-def authenticate(header: str | None, settings: EmulatorSettings) -> Access:
+def authenticate(
+    header: str | None, settings: EmulatorSettings, is_end_user: Callable[[str], bool] = lambda _: False
+) -> Access:
     """The access the ``Authorization`` header grants, or 401 when credentials are configured
-    and it carries none that match. With no credentials configured, everything is allowed."""
+    and it carries none that match. With no credentials configured, everything is allowed.
+
+    The API token authenticates any user of the account by email (S24), not only the agent's:
+    with the email of a user the API created, whom ``is_end_user`` knows, it is an end user."""
     if not settings.auth_required or settings.on(Quirk.AUTH_IGNORED):
         return "full"
     scheme, _, value = (header or "").strip().partition(" ")
@@ -64,6 +72,10 @@ def authenticate(header: str | None, settings: EmulatorSettings) -> Access:
             raise _unauthenticated() from None
         if _basic_matches(decoded, settings.email, settings.token, settings):
             return "full"
+        username, _, token = decoded.rpartition(":")
+        email = username.removesuffix("/token")
+        if basic_username(email) == username and _same(token, settings.token) and is_end_user(email):
+            return "full" if settings.on(Quirk.END_USER_SERVED) else "end_user"
     elif scheme.lower() == "bearer":
         if any(_same_token(value, token, settings) for token in settings.oauth_tokens):
             return "full"
@@ -72,8 +84,12 @@ def authenticate(header: str | None, settings: EmulatorSettings) -> Access:
     raise _unauthenticated()
 
 
-def permission_denied() -> PermissionDenied:
-    """The 403 for a write with a read-only token."""
+def permission_denied(access: Access = "read") -> PermissionDenied:
+    """The 403 for a write with a read-only token, or for any request of an end user."""
+    if access == "end_user":
+        return PermissionDenied(
+            "These credentials are an end user's; the Events and Profiles APIs are allowed for agents."
+        )
     return PermissionDenied(
         "This token has only the users:read scope; writing profiles and events needs users:write."
     )

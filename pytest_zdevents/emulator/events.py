@@ -6,7 +6,7 @@ from dataclasses import replace
 from typing import Literal
 
 from .backend import Backend
-from .errors import IdentifierConflict, ProfileNotFound
+from .errors import IdentifierConflict, MissingField, ProfileNotFound
 from .identifiers import IdentifierQuery
 from .model import Event, EventFilter, EventPage, EventQuery, Profile
 from .profiles import Profiles, check_owner
@@ -39,8 +39,14 @@ class Events:
                 target = self.store.get_profile(profile_id)
                 if target is None:
                     raise ProfileNotFound.by_id(profile_id)
+            elif profile is None:  # E4 without a profile, under the user_track_profile_optional quirk
+                assert user_id is not None
+                self.users.check_exists(user_id)
+                profiles = self.store.user_profiles(user_id)
+                if not profiles:
+                    raise MissingField("profile is required.")
+                target = profiles[0]
             else:
-                assert profile is not None
                 target = self._profile_for_event(profile, user_id or profile.user_id)
             self._store(target, event)
         return target

@@ -56,6 +56,9 @@ def parse_query(raw: str | None, switches: Switches) -> IdentifierQuery:
             f"The identifier query parameter is required: {example}.", title="Identifier query missing"
         )
     parts = raw.split(":") if switches.on(Quirk.IDENTIFIER_VALUE_SPLIT) else raw.split(":", 3)
+    if switches.on(Quirk.PARTIAL_IDENTIFIER_QUERY) and len(parts) in (2, 3) and all(parts):
+        # No identifier value: Profiles.by_query takes the first profile of the source and type.
+        return IdentifierQuery(parts[0], parts[1], Identifier(parts[2] if len(parts) == 3 else "", ""), raw)
     if len(parts) < 4 or not all(parts[:4]):
         raise InvalidIdentifierQuery(
             "An identifier query has four non-empty colon-separated parts, "

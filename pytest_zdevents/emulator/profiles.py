@@ -122,6 +122,9 @@ class Profiles:
         return found
 
     def by_query(self, query: IdentifierQuery) -> Profile | None:
+        if not query.identifier.value:  # only under the partial_identifier_query quirk
+            wanted = (query.source, query.type)
+            return next((p for p in self.store.profiles() if (p.source, p.type) == wanted), None)
         found = self.find_ids(query.source, query.type, [query.identifier])
         return self.store.get_profile(found[0]) if found else None
 

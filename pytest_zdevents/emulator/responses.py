@@ -48,15 +48,17 @@ class ApiResponses:
     # Events (E1-E6)
 
     def list_user_events(self, request: Request, body: Body) -> Result:
-        user_id = user_id_path(request.path_params["user_id"])
+        user_id = self._user_id(request)
         wanted = event_filter(request.query_params, self.settings)
         return 200, self._page(request, self.service.events.page(wanted, user_id=user_id))
 
     def track_user_event(self, request: Request, body: Body) -> Result:
-        return self._track(body, user_id=user_id_path(request.path_params["user_id"]))
+        return self._track(body, user_id=self._user_id(request))
 
     def list_events_by_identifier(self, request: Request, body: Body) -> Result:
         wanted = event_filter(request.query_params, self.settings)
+        if _identifier(request, self.settings) is None and self.settings.on(Quirk.IDENTIFIER_MISSING_EMPTY):
+            return 200, self._page(request, EventPage([], False, None))
         query = parse_query(_identifier(request, self.settings), self.settings)
         return 200, self._page(request, self.service.events.page(wanted, query=query))
 
@@ -71,6 +73,11 @@ class ApiResponses:
     def track_profile_event(self, request: Request, body: Body) -> Result:
         return self._track(body, profile_id=request.path_params["profile_id"])
 
+    def _user_id(self, request: Request) -> str:
+        """The path's user_id: an integer (seed 001), unless the user_id_not_checked quirk is on."""
+        user_id = request.path_params["user_id"]
+        return user_id if self.settings.on(Quirk.USER_ID_NOT_CHECKED) else user_id_path(user_id)
+
     def _page(self, request: Request, page: EventPage) -> Body:
         return Views(self.settings).page(page, request.url)
 
@@ -78,7 +85,11 @@ class ApiResponses:
         settings = self.settings
         event = event_input(body, settings)
         # E6 names the profile in its path, so a body's profile is not read.
-        wanted = None if profile_id is not None else profile_input(body, settings, with_source_type=True)
+        profile_optional = user_id is not None and settings.on(Quirk.USER_TRACK_PROFILE_OPTIONAL)
+        if profile_id is not None or (profile_optional and "profile" not in body):
+            wanted = None
+        else:
+            wanted = profile_input(body, settings, with_source_type=True)
         profile = self.service.events.track(event, wanted, user_id=user_id, profile_id=profile_id)
         status = 200 if settings.on(Quirk.TRACK_RETURNS_200) else 202
         return status, Views(settings).tracked(profile)
@@ -86,13 +97,12 @@ class ApiResponses:
     # Profiles (P1-P9)
 
     def list_user_profiles(self, request: Request, body: Body) -> Result:
-        profiles = self.service.profiles.of_user(user_id_path(request.path_params["user_id"]))
+        profiles = self.service.profiles.of_user(self._user_id(request))
         views = Views(self.settings)
         return 200, {"profiles": [views.profile(profile) for profile in profiles]}
 
     def put_user_profile(self, request: Request, body: Body) -> Result:
-        user_id = user_id_path(request.path_params["user_id"])
-        return self._put(body, identifier=_identifier(request, self.settings), user_id=user_id)
+        return self._put(body, identifier=_identifier(request, self.settings), user_id=self._user_id(request))
 
     def get_profile_by_identifier(self, request: Request, body: Body) -> Result:
         query = parse_query(_identifier(request, self.settings), self.settings)

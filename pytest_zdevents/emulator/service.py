@@ -19,6 +19,7 @@ from typing import Any
 
 from .backend import Backend
 from .events import Events
+from .model import Identifier
 from .profiles import Profiles
 from .seeding import export_records, import_records
 from .settings import EmulatorSettings
@@ -52,6 +53,14 @@ class EventsService:
     @settings.setter
     def settings(self, settings: EmulatorSettings) -> None:
         self._backend.settings = settings
+
+    def is_end_user(self, email: str) -> bool:
+        """Whether ``email`` is an email identity of a user of the store. Every such user is an end
+        user: the API creates anonymous users (seed 000), and the agent is the emulator's
+        credentials, never a user of the store."""
+        with self._backend.lock:
+            store = self._backend.store
+            return any(store.identity_owner(Identifier("email", value)) for value in {email, email.lower()})
 
     def reset(self) -> None:
         """Forget every user, profile and event."""

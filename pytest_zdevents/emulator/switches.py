@@ -211,11 +211,6 @@ class Quirk(_Switch):
         "Profile ids are made from the creation second alone, so a profile created in the same "
         "second as another takes over its id.",
     )
-    ONE_ANONYMOUS_USER = (
-        "one_anonymous_user",
-        "Profiles that match no user all join one anonymous user, found by its name sunshine_user, "
-        "instead of a new user each.",
-    )
     DIGIT_STRINGS_REFUSED = (
         "digit_strings_refused",
         'Strings of digits in properties and attributes ("16505556789", "499.99") are refused as numbers.',
@@ -235,6 +230,58 @@ class Quirk(_Switch):
     EMPTY_VALUES_DROPPED = (
         "empty_values_dropped",
         "Empty strings and empty objects in properties, attributes and description are dropped.",
+    )
+    # Requests refused, users and access: what the docs require of a request, and who may send it
+    USER_TRACK_PROFILE_OPTIONAL = (
+        "user_track_profile_optional",
+        "POST /api/v2/users/{user_id}/events without a profile stores the event against the user's "
+        "first profile.",
+    )
+    PROFILE_NAMES_FROM_EVENT = (
+        "profile_names_from_event",
+        "A tracked profile sent without source or type takes the event's source and type.",
+    )
+    PROPERTIES_OPTIONAL = (
+        "properties_optional",
+        "An event sent without properties is stored with empty properties.",
+    )
+    KEYS_CASE_INSENSITIVE = (
+        "keys_case_insensitive",
+        "Member names of request bodies are matched ignoring case, so 'Source' reads as 'source'.",
+    )
+    READ_ONLY_FIELDS_KEPT = (
+        "read_only_fields_kept",
+        "An event's id and received_at sent by the client are stored as sent.",
+    )
+    ANONYMOUS_USER_SHARED = (
+        "anonymous_user_shared",
+        "Every profile whose identifiers no user has is linked to one shared anonymous user.",
+    )
+    PARTIAL_IDENTIFIER_QUERY = (
+        "partial_identifier_query",
+        "An identifier query of only a source and a type (and maybe an identifier type) selects the "
+        "first profile of that source and type.",
+    )
+    USER_CONFLICT_FIRST_WINS = (
+        "user_conflict_first_wins",
+        "A new profile whose identifiers belong to two users goes to the first one's user instead of "
+        "failing.",
+    )
+    IDENTIFIER_MISSING_EMPTY = (
+        "identifier_missing_empty",
+        "GET /api/v2/user_profiles/events without an identifier answers 200 with no events.",
+    )
+    USER_ID_NOT_CHECKED = (
+        "user_id_not_checked",
+        "A user_id that is not an integer is looked up like any other, and answered 404.",
+    )
+    READ_SCOPE_REFUSED = (
+        "read_scope_refused",
+        "An OAuth token with only users:read is refused with 403 on reads too.",
+    )
+    END_USER_SERVED = (
+        "end_user_served",
+        "The API token with an end user's email is served as if the end user were an agent.",
     )
 
 

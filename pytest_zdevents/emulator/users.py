@@ -32,28 +32,32 @@ class Users:
     def for_new_profile(self, identifiers: list[Identifier], user_id: str | None) -> User:
         """The given user, else the one owning a standard identifier, else a new anonymous one
         (S2: "first looks for a Zendesk user who has a Zendesk identity that matches")."""
-        owners = (
-            set()
+        in_order = (
+            []
             if self.backend.on(Quirk.ANONYMOUS_USER_PER_PROFILE) and user_id is None
-            else {owner for owner in map(self.store.identity_owner, standard(identifiers)) if owner}
+            else [owner for owner in map(self.store.identity_owner, standard(identifiers)) if owner]
         )
+        owners = set(in_order)
         if user_id is not None:
             owners.discard(user_id)
             if owners:
                 raise UserConflict.between_users(identifiers)
             return self.get(user_id)
-        if len(owners) > 1:
+        if len(owners) > 1 and not self.backend.on(Quirk.USER_CONFLICT_FIRST_WINS):
             raise UserConflict.between_users(identifiers)
         if owners:
-            return self.get(owners.pop())
-        if self.backend.on(Quirk.ONE_ANONYMOUS_USER):
-            # The bug: the anonymous user is looked up by its name, so there is only ever one.
-            shared = next((u for u in self.store.users() if u.name == ANONYMOUS_USER_NAME), None)
-            if shared is not None:
-                return shared
-        user = User(id=self._new_id(), name=ANONYMOUS_USER_NAME)
+            return self.get(in_order[0])
+        shared = self.backend.on(Quirk.ANONYMOUS_USER_SHARED)
+        if shared and (user := self.store.get_user(self._shared_id())) is not None:
+            return user
+        user = User(id=self._shared_id() if shared else self._new_id(), name=ANONYMOUS_USER_NAME)
         self.store.save_user(user)
         return user
+
+    def _shared_id(self) -> str:
+        """The one anonymous user of the anonymous_user_shared quirk: 1000…0001."""
+        digits = 14 if self.backend.on(Variation.OTHER_IDS) else 12
+        return "1" + "0" * (digits - 2) + "1"
 
     def _new_id(self) -> str:
         digits = 14 if self.backend.on(Variation.OTHER_IDS) else 12
@@ -74,7 +78,10 @@ class Users:
             if owner is None:
                 new.append(identity)
                 has_external_id = has_external_id or identity.type == "external_id"
-            elif not self.backend.on(Quirk.ANONYMOUS_USER_PER_PROFILE):
+            elif not (
+                self.backend.on(Quirk.ANONYMOUS_USER_PER_PROFILE)
+                or self.backend.on(Quirk.USER_CONFLICT_FIRST_WINS)
+            ):
                 raise UserConflict.between_users([identity])
         if new:
             user.identities.extend(new)

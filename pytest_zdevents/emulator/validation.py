@@ -64,6 +64,9 @@ class EventInput:
     properties: dict[str, Any]
     created_at: str | None
     created_ns: int | None
+    #: The client's own id and received_at, kept only under the read_only_fields_kept quirk.
+    client_id: str | None = None
+    client_received_at: str | None = None
 
     def event(
         self, event_id: str, profile: Profile, received_at: str, received_ns: int, visible_ns: int
@@ -74,7 +77,7 @@ class EventInput:
         if created_at is None or created_ns is None:
             created_at, created_ns = received_at, received_ns
         return Event(
-            id=event_id,
+            id=self.client_id or event_id,
             profile_id=profile.id,
             user_id=profile.user_id,
             source=self.source,
@@ -83,7 +86,7 @@ class EventInput:
             properties=self.properties,
             created_at=created_at,
             created_ns=created_ns,
-            received_at=received_at,
+            received_at=self.client_received_at or received_at,
             visible_ns=visible_ns,
         )
 
@@ -143,6 +146,7 @@ class _Reader:
         return f"{self.path}.{key}"
 
     def _typed(self, key: str, kind: type, *, required: bool) -> Any:
+        key = _key(self.obj, key, self.switches)
         if key not in self.obj:
             if required:
                 raise MissingField(f"{self._name(key)} is required.")
@@ -282,7 +286,16 @@ def _without_empty(value: dict[str, Any]) -> dict[str, Any]:
     return kept
 
 
-def _member(body: dict[str, Any], key: str) -> dict[str, Any]:
+def _key(obj: dict[str, Any], key: str, switches: Switches) -> str:
+    """``key``, or under the keys_case_insensitive quirk the member of ``obj`` that matches it
+    ignoring case. Member names are case-sensitive (S24)."""
+    if key in obj or not switches.on(Quirk.KEYS_CASE_INSENSITIVE):
+        return key
+    return next((name for name in obj if name.lower() == key.lower()), key)
+
+
+def _member(body: dict[str, Any], key: str, switches: Switches) -> dict[str, Any]:
+    key = _key(body, key, switches)
     value = body.get(key)
     if key not in body:
         raise MissingField(f"{key} is required.")
@@ -293,14 +306,14 @@ def _member(body: dict[str, Any], key: str) -> dict[str, Any]:
 
 def event_input(body: dict[str, Any], switches: Switches) -> EventInput:
     """The ``event`` member of a track body (S1, S6)."""
-    reader = _Reader(_member(body, "event"), "event", switches)
+    reader = _Reader(_member(body, "event", switches), "event", switches)
     source = reader.name("source", InvalidEventSourceLength, source=True)
     type_ = reader.name("type", InvalidEventTypeLength, source=False)
     description = reader.string("description")
     if description == "" and switches.on(Quirk.EMPTY_VALUES_DROPPED):
         description = None
-    properties = reader.strings_only("properties", required=True)
-    assert properties is not None
+    properties = reader.strings_only("properties", required=not switches.on(Quirk.PROPERTIES_OPTIONAL))
+    properties = {} if properties is None else properties
     created_at = reader.string("created_at")
     created_ns = None
     if created_at is not None:
@@ -312,7 +325,10 @@ def event_input(body: dict[str, Any], switches: Switches) -> EventInput:
                 "e.g. 2020-01-31T00:44:07+00:00."
             )
         created_ns = parsed.ns
-    return EventInput(source, type_, description, properties, created_at, created_ns)
+    kept: dict[str, Any] = {}
+    if switches.on(Quirk.READ_ONLY_FIELDS_KEPT):  # id and received_at are read-only (seed 001)
+        kept = {"client_id": reader.string("id"), "client_received_at": reader.string("received_at")}
+    return EventInput(source, type_, description, properties, created_at, created_ns, **kept)
 
 
 def profile_input(body: dict[str, Any], switches: Switches, *, with_source_type: bool) -> ProfileInput:
@@ -321,7 +337,11 @@ def profile_input(body: dict[str, Any], switches: Switches, *, with_source_type:
     ``with_source_type`` is False where the identifier query or the stored profile gives the
     source and type; the body's are then ignored, as PATCH ignores them (S10).
     """
-    reader = _Reader(_member(body, "profile"), "profile", switches)
+    member = _member(body, "profile", switches)
+    event = body.get("event")
+    if with_source_type and switches.on(Quirk.PROFILE_NAMES_FROM_EVENT) and isinstance(event, dict):
+        member = {name: event[name] for name in ("source", "type") if name in event} | member
+    reader = _Reader(member, "profile", switches)
     source = type_ = None
     if with_source_type:
         source = reader.name("source", InvalidProfileSourceLength, source=True)
@@ -342,7 +362,7 @@ def profile_input(body: dict[str, Any], switches: Switches, *, with_source_type:
 def patch_input(body: dict[str, Any], switches: Switches) -> ProfileInput:
     """The ``profile`` member of a PATCH body: name, attributes (null removes a key) and
     identifiers to add; source, type and user_id are read-only and ignored (S10)."""
-    reader = _Reader(_member(body, "profile"), "profile", switches)
+    reader = _Reader(_member(body, "profile", switches), "profile", switches)
     return ProfileInput(
         source=None,
         type=None,

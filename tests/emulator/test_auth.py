@@ -249,6 +249,42 @@ def test_read_only_token_is_refused_before_the_body_is_read(http: httpx.Client) 
     assert error_code(response) == "PermissionDenied"
 
 
+# An end user: the API token with the email of a user the API created
+
+
+def test_an_end_user_is_refused_on_every_operation(http: httpx.Client, jane: dict[str, Any]) -> None:
+    end_user = {"Authorization": basic(f"Jane@Example.com/token:{TOKEN}")}
+    profile = f"{PROFILES}/{jane['profile_id']}"
+    requests = [
+        http.get(f"/api/v2/users/{jane['user_id']}/events", headers=end_user),
+        http.get(TRACK, params={"identifier": JANE}, headers=end_user),
+        http.get(f"{profile}/events", headers=end_user),
+        http.get(f"/api/v2/users/{jane['user_id']}/profiles", headers=end_user),
+        http.get(profile, headers=end_user),
+        http.get(PROFILES, params={"identifier": JANE}, headers=end_user),
+        http.post(TRACK, json=track_body(), headers=end_user),
+        http.post(f"{profile}/events", content=b"not json", headers=end_user),
+        http.delete(profile, headers=end_user),
+    ]
+    for response in requests:
+        assert response.status_code == 403, response.text
+        assert error_code(response) == "PermissionDenied"
+        assert "end user" in response.json()["errors"][0]["detail"]
+    agent = {"Authorization": GOOD_BASIC}
+    assert len(http.get(f"{profile}/events", headers=agent).json()["events"]) == 1
+
+
+def test_an_end_users_email_needs_the_accounts_token(http: httpx.Client, jane: dict[str, Any]) -> None:
+    for credentials in (
+        "jane@example.com/token:wrong",
+        "jane@example.com:" + TOKEN,
+        f"x@example.com/token:{TOKEN}",
+    ):
+        assert_unauthenticated(
+            http.get(f"{PROFILES}/{jane['profile_id']}", headers={"Authorization": basic(credentials)})
+        )
+
+
 # What is written down
 
 

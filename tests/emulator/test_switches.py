@@ -732,15 +732,6 @@ def profile_id_per_second(s: Switch) -> None:
     assert profile(on, first["profile_id"])["identifiers"] == [{"type": "email", "value": "john@example.com"}]
 
 
-def one_anonymous_user(s: Switch) -> None:
-    for http, same in ((s.clean(), False), (s.on(), True)):
-        first, second = track(http), track(http, "john@example.com")
-        assert first["profile_id"] != second["profile_id"]
-        assert (first["user_id"] == second["user_id"]) is same
-        profiles = http.get(f"/api/v2/users/{first['user_id']}/profiles").json()["profiles"]
-        assert len(profiles) == (2 if same else 1)
-
-
 def digit_strings_refused(s: Switch) -> None:
     digits = {"phone": "16505556789", "item": {"price": "499.99"}}
     clean, on = s.clean(), s.on()
@@ -1164,6 +1155,186 @@ def page_size_clamped(s: Switch) -> None:
         assert (response.status_code, error_code(response)) == (400, "InvalidPageSize")
 
 
+# Quirks: requests refused, users and access
+
+
+def user_track_profile_optional(s: Switch) -> None:
+    clean, on = s.clean(), s.on()
+    for http in (clean, on):
+        user = track(http)["user_id"]
+        response = http.post(f"/api/v2/users/{user}/events", json={"event": track_body()["event"]})
+        if http is clean:
+            assert (response.status_code, error_code(response)) == (400, "MissingField")
+            assert len(events(http)) == 1
+        else:
+            assert response.status_code == 202
+            assert len(events(http)) == 2
+    # A user without profiles, or a body without an event, is still refused.
+    response = on.post("/api/v2/users/1/events", json={"event": track_body()["event"]})
+    assert (response.status_code, error_code(response)) == (404, "UserNotFound")
+    user = track(on)["user_id"]
+    response = on.post(f"/api/v2/users/{user}/events", json={"profile": track_body()["profile"]})
+    assert (response.status_code, error_code(response)) == (400, "MissingField")
+
+
+def profile_names_from_event(s: Switch) -> None:
+    body = track_body()
+    del body["profile"]["source"], body["profile"]["type"]
+    response = s.clean().post(TRACK, json=body)
+    assert (response.status_code, error_code(response)) == (400, "MissingField")
+    on = s.on()
+    answer = on.post(TRACK, json=body).json()
+    stored = profile(on, answer["profile_id"])
+    assert (stored["source"], stored["type"]) == ("shoppingnow", "checkout")
+    empty = track_body()
+    empty["profile"]["identifiers"] = []
+    response = on.post(TRACK, json=empty)
+    assert (response.status_code, error_code(response)) == (400, "InvalidFieldValue")
+
+
+def properties_optional(s: Switch) -> None:
+    body = track_body()
+    del body["event"]["properties"]
+    response = s.clean().post(TRACK, json=body)
+    assert (response.status_code, error_code(response)) == (400, "MissingField")
+    on = s.on()
+    assert on.post(TRACK, json=body).status_code == 202
+    assert [e["properties"] for e in events(on)] == [{}]
+    del body["event"]["source"]
+    assert error_code(on.post(TRACK, json=body)) == "MissingField"
+
+
+def keys_case_insensitive(s: Switch) -> None:
+    body = track_body()
+    body["event"]["Source"] = body["event"].pop("source")
+    body["Profile"] = body.pop("profile")
+    body["Profile"]["Identifiers"] = body["Profile"].pop("identifiers")
+    response = s.clean().post(TRACK, json=body)
+    assert (response.status_code, error_code(response)) == (400, "MissingField")
+    on = s.on()
+    assert on.post(TRACK, json=body).status_code == 202
+    assert [e["source"] for e in events(on)] == ["shoppingnow"]
+
+
+def read_only_fields_kept(s: Switch) -> None:
+    sent = {"id": "client-id-1", "received_at": "2001-02-03T04:05:06Z"}
+    for http, kept in ((s.clean(), False), (s.on(), True)):
+        track(http, event=sent)
+        (event,) = events(http)
+        assert (event["id"] == sent["id"]) is kept
+        assert event["received_at"] == (sent["received_at"] if kept else NOW)
+
+
+def anonymous_user_shared(s: Switch) -> None:
+    clean, on = s.clean(), s.on()
+    for http, shared in ((clean, False), (on, True)):
+        first = track(http, "a@example.com")
+        second = track(http, "b@example.com")
+        custom = track(http, identifiers=[{"type": "crm", "value": "c-1"}])
+        assert (len({first["user_id"], second["user_id"], custom["user_id"]}) == 1) is shared
+        assert len({first["profile_id"], second["profile_id"], custom["profile_id"]}) == 3
+        # A profile with an identity of an existing user still goes to that user.
+        assert track(http, "a@example.com", profile={"source": "other"})["user_id"] == first["user_id"]
+
+
+def partial_identifier_query(s: Switch) -> None:
+    clean, on = s.clean(), s.on()
+    for http in (clean, on):
+        expected = track(http)["profile_id"]
+    for query in ("shoppingnow:customer", "shoppingnow:customer:email"):
+        for path in (PROFILES, TRACK):
+            response = clean.get(path, params={"identifier": query})
+            assert (response.status_code, error_code(response)) == (400, "InvalidIdentifierQuery")
+        assert on.get(PROFILES, params={"identifier": query}).json()["profile"]["id"] == expected
+        assert len(events(on, query)) == 1
+    response = on.get(PROFILES, params={"identifier": "shoppingnow:visitor"})
+    assert (response.status_code, error_code(response)) == (404, "ProfileNotFound")
+    response = on.get(PROFILES, params={"identifier": "shoppingnow"})
+    assert (response.status_code, error_code(response)) == (400, "InvalidIdentifierQuery")
+
+
+def user_conflict_first_wins(s: Switch) -> None:
+    both = [{"type": "email", "value": "a@example.com"}, {"type": "email", "value": "b@example.com"}]
+    body = track_body(identifiers=both, profile={"source": "other"})
+    for http, refused in ((s.clean(), True), (s.on(), False)):
+        first = track(http, "a@example.com")
+        track(http, "b@example.com")
+        response = http.post(TRACK, json=body)
+        if refused:
+            assert (response.status_code, error_code(response)) == (409, "UserConflict")
+            missing = http.get(PROFILES, params={"identifier": "other:customer:email:a@example.com"})
+            assert missing.status_code == 404
+        else:
+            assert response.status_code == 202
+            assert response.json()["user_id"] == first["user_id"]
+            assert len(profile(http, response.json()["profile_id"])["identifiers"]) == 2
+        # Two profiles of one source and type are still a conflict.
+        response = http.post(TRACK, json=track_body(identifiers=both))
+        assert (response.status_code, error_code(response)) == (409, "IdentifierConflict")
+
+
+def identifier_missing_empty(s: Switch) -> None:
+    clean, on = s.clean(), s.on()
+    for http in (clean, on):
+        track(http)
+    response = clean.get(TRACK)
+    assert (response.status_code, error_code(response)) == (400, "InvalidIdentifierQuery")
+    response = on.get(TRACK)
+    assert response.status_code == 200
+    assert response.json()["events"] == [] and response.json()["meta"]["has_more"] is False
+    assert len(events(on)) == 1
+    response = on.get(PROFILES)
+    assert (response.status_code, error_code(response)) == (400, "InvalidIdentifierQuery")
+
+
+def user_id_not_checked(s: Switch) -> None:
+    clean, on = s.clean(), s.on()
+    for path in ("/api/v2/users/abc/events", "/api/v2/users/abc/profiles"):
+        response = clean.get(path)
+        assert (response.status_code, error_code(response)) == (400, "InvalidUserId")
+        response = on.get(path)
+        assert (response.status_code, error_code(response)) == (404, "UserNotFound")
+    user = track(on)["user_id"]
+    assert on.get(f"/api/v2/users/{user}/events").status_code == 200
+
+
+def read_scope_refused(s: Switch) -> None:
+    settings = {"email": "e@example.com", "token": "t", "read_only_oauth_tokens": ["r"]}
+    agent = ("e@example.com/token", "t")
+    reader = {"Authorization": "Bearer r"}
+    for http, status in ((s.clean(**settings), 200), (s.on(**settings), 403)):
+        answer = http.post(TRACK, json=track_body(), auth=agent).json()
+        response = http.get(f"{PROFILES}/{answer['profile_id']}", headers=reader)
+        assert response.status_code == status
+        if status == 403:
+            assert error_code(response) == "PermissionDenied"
+        assert http.post(TRACK, json=track_body(), headers=reader).status_code == 403
+        assert http.get(f"{PROFILES}/{answer['profile_id']}", auth=agent).status_code == 200
+
+
+def end_user_served(s: Switch) -> None:
+    settings = {"email": "agent@example.com", "token": "t"}
+    agent = ("agent@example.com/token", "t")
+    end_user = ("jane@example.com/token", "t")
+    for http, served in ((s.clean(**settings), False), (s.on(**settings), True)):
+        answer = http.post(TRACK, json=track_body(), auth=agent).json()
+        answers = [
+            http.get(f"{PROFILES}/{answer['profile_id']}", auth=end_user),
+            http.get(TRACK, params={"identifier": JANE}, auth=("JANE@example.com/token", "t")),
+            http.post(TRACK, json=track_body(), auth=end_user),
+        ]
+        for response in answers:
+            if served:
+                assert response.is_success, response.text
+            else:
+                assert (response.status_code, error_code(response)) == (403, "PermissionDenied")
+        # Another token, or an email no user has, is still 401.
+        for auth in (("jane@example.com/token", "wrong"), ("nobody@example.com/token", "t")):
+            assert http.get(TRACK, params={"identifier": JANE}, auth=auth).status_code == 401
+        stored = http.get(TRACK, params={"identifier": JANE}, auth=agent).json()["events"]
+        assert len(stored) == (2 if served else 1)
+
+
 SCENARIOS: dict[str, Callable[[Switch], None]] = {
     # Quirks: filters
     "start_time_exclusive": start_time_exclusive,
@@ -1225,12 +1396,24 @@ SCENARIOS: dict[str, Callable[[Switch], None]] = {
     "token_prefix_checked": token_prefix_checked,
     "event_id_per_profile": event_id_per_profile,
     "profile_id_per_second": profile_id_per_second,
-    "one_anonymous_user": one_anonymous_user,
     "digit_strings_refused": digit_strings_refused,
     "deep_nesting_refused": deep_nesting_refused,
     "type_leading_digit_refused": type_leading_digit_refused,
     "date_only_filter_refused": date_only_filter_refused,
     "empty_values_dropped": empty_values_dropped,
+    # Quirks: requests refused, users and access
+    "user_track_profile_optional": user_track_profile_optional,
+    "profile_names_from_event": profile_names_from_event,
+    "properties_optional": properties_optional,
+    "keys_case_insensitive": keys_case_insensitive,
+    "read_only_fields_kept": read_only_fields_kept,
+    "anonymous_user_shared": anonymous_user_shared,
+    "partial_identifier_query": partial_identifier_query,
+    "user_conflict_first_wins": user_conflict_first_wins,
+    "identifier_missing_empty": identifier_missing_empty,
+    "user_id_not_checked": user_id_not_checked,
+    "read_scope_refused": read_scope_refused,
+    "end_user_served": end_user_served,
     # Variations
     "oldest_first": oldest_first,
     "page_size_max_50": page_size_max_50,

@@ -1,0 +1,117 @@
+"""Identifiers and users: a profile no user shares an identifier with gets a user of its own,
+identifiers of two users are refused, and the requests that select a profile or a user need what
+the docs require: an identifier query of four parts, and a user id that is an integer.
+
+Everything is about profiles this run tracked, with fresh namespaced values; the refusals are any
+4xx, except the user id's 400, which the docs give.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from pytest_zdevents.runtime.isolation import CUSTOM_TYPE, EVENT_SOURCES, PROFILE_SOURCE, PROFILE_TYPE
+from pytest_zdevents.runtime.isolation import identifier_query as query_of
+from pytest_zdevents.runtime.kit import Kit
+from pytest_zdevents.runtime.paths import IDENTIFIER_EVENTS_PATH, PROFILES_PATH
+from pytest_zdevents.runtime.reads import get_profile, shown
+from pytest_zdevents.runtime.tracking import ANSWER_CONTRACT, SetupFailed, Tracked
+
+
+def _user_of(tracked: Tracked) -> str:
+    """The Zendesk user the answer to tracking names."""
+    if not tracked.user_id:
+        raise SetupFailed(ANSWER_CONTRACT, f"the answer names no user_id: {shown(tracked.response)}.")
+    return tracked.user_id
+
+
+@pytest.mark.contract("identifiers.user.anonymous_created")
+def test_a_profile_no_user_shares_an_identifier_with_gets_a_user_of_its_own(zd: Kit) -> None:
+    """Three new profiles: two with a fresh email each, one with a fresh identifier of a custom type.
+    Each answer names a user, and no two name the same one."""
+    tracked = [zd.track(), zd.track(), zd.track(zd.namespace.identifier(CUSTOM_TYPE))]
+    users = [_user_of(t) for t in tracked]
+    assert len(set(users)) == len(users), (
+        "A profile whose identifiers no Zendesk user shares MUST be associated with a new anonymous user "
+        '(seed 000: \'it creates an anonymous Zendesk user named "sunshine_user" and associates the profile '
+        f"with the user'), so three such profiles have three users; their user_ids are {users}"
+    )
+
+
+PARTIAL_QUERIES = ["source and type", "source, type and identifier type"]
+
+
+@pytest.mark.contract("identifiers.query.four_parts_required")
+@pytest.mark.parametrize("route", ["P3", "E2"])
+@pytest.mark.parametrize("parts", PARTIAL_QUERIES)
+def test_an_identifier_query_of_fewer_than_four_parts_is_refused(parts: str, route: str, zd: Kit) -> None:
+    """The first parts of the query of a profile this run tracked, so that a server which matched on
+    them would find it."""
+    tracked = zd.track()
+    identifier_type = tracked.identifiers[0]["type"]
+    partial = f"{PROFILE_SOURCE}:{PROFILE_TYPE}"
+    if parts != "source and type":
+        partial += f":{identifier_type}"
+    path = PROFILES_PATH if route == "P3" else IDENTIFIER_EVENTS_PATH
+    response = zd.client.get(path, params={"identifier": partial})
+    assert 400 <= response.status_code < 500, (
+        "An identifier query MUST include a profile source, a profile type, an identifier type and an "
+        "identifier value (seed 000); 'you can't specify only a source and a type to try to get all the "
+        f"'rider' profiles' (S13). GET {path}?identifier={partial} ({route}) should be refused with a "
+        f"4xx; got {shown(response)}"
+    )
+
+
+@pytest.mark.contract("identifiers.user.conflict_refused")
+def test_identifiers_of_two_users_are_refused_and_link_nothing(zd: Kit) -> None:
+    """Two profiles of this run, each with a fresh email and so each with a user of its own; then a
+    profile of the other suite source with both emails. It is refused, and no profile of that
+    source has either email afterwards."""
+    first, second = zd.track(), zd.track()
+    if _user_of(first) == _user_of(second):
+        raise SetupFailed(
+            "identifiers.user.anonymous_created",
+            f"two profiles with fresh emails name the same user {first.user_id}.",
+        )
+    for tracked in (first, second):  # both users have their identities before the request
+        zd.eventually(lambda tracked=tracked: get_profile(zd.client, tracked.profile_id))
+    identifiers = [*first.identifiers, *second.identifiers]
+    body = {
+        "profile": zd.namespace.profile(*identifiers, source=EVENT_SOURCES[1]),
+        "event": zd.namespace.event(),
+    }
+    promise = (
+        "'When identifiers for multiple users are provided, the request will fail' (S2): a track request "
+        "whose identifiers belong to two users MUST be refused with a 4xx"
+    )
+    zd.track.refused(body, promise)
+    for identifier in identifiers:
+        query = query_of(identifier, source=EVENT_SOURCES[1])
+        response = zd.client.get(PROFILES_PATH, params={"identifier": query})
+        assert response.status_code == 404, (
+            f"{promise}, and a request that failed links nothing: GET {PROFILES_PATH}?identifier={query} "
+            f"should find no profile (404, S2); got {shown(response)}"
+        )
+
+
+@pytest.mark.contract("reads.identifier.required")
+def test_events_by_identifier_without_an_identifier_are_refused(zd: Kit) -> None:
+    """GET /api/v2/user_profiles/events with no query string at all."""
+    response = zd.client.get(IDENTIFIER_EVENTS_PATH)
+    assert 400 <= response.status_code < 500, (
+        "'To locate the specific profile, you must specify an identifier query as a URL parameter' (seed "
+        f"001); 'The request path takes a required identifier parameter' (seed 002). GET "
+        f"{IDENTIFIER_EVENTS_PATH} without one MUST be refused with a 4xx; got {shown(response)}"
+    )
+
+
+@pytest.mark.contract("errors.user_id.not_integer")
+def test_a_user_id_that_is_not_an_integer_is_400(zd: Kit) -> None:
+    """GET /api/v2/users/abc/events; only the status is asserted, since the routes under
+    /api/v2/users have bodies of their own."""
+    path = "/api/v2/users/abc/events"
+    response = zd.client.get(path)
+    assert response.status_code == 400, (
+        "A user_id that is not an integer MUST be answered 400 ('Invalid parameter: id must be an "
+        f"integer', seed 001); GET {path} got {shown(response)}"
+    )
