@@ -154,6 +154,52 @@ class Quirk(_Switch):
         "An unreadable timestamp filter crashes with a 500.",
     )
     RETRY_AFTER_MISSING = "retry_after_missing", "429 answers carry no Retry-After header."
+    # Profiles: a user's profiles, names, timestamps, PATCH and PUT beyond attributes, and the
+    # user's identities (S2, S10, S11)
+    USER_PROFILES_FIRST_ONLY = (
+        "user_profiles_first_only",
+        "GET /api/v2/users/{user_id}/profiles lists only the user's first profile.",
+    )
+    PROFILE_TIMESTAMPS_MISSING = (
+        "profile_timestamps_missing",
+        "Profiles are returned without created_at and updated_at.",
+    )
+    PROFILE_TIMESTAMPS_WRITABLE = (
+        "profile_timestamps_writable",
+        "created_at and updated_at sent in a PUT body are stored instead of ignored.",
+    )
+    DEFAULT_NAME_FROM_FIRST_IDENTIFIER = (
+        "default_name_from_first_identifier",
+        "A profile sent without a name is named '{type} user {value}' after its first identifier, "
+        "whatever its type.",
+    )
+    PROFILE_NAME_DROPPED = (
+        "profile_name_dropped",
+        "The name sent with a tracked or put profile is dropped: it gets the name derived from its "
+        "identifiers.",
+    )
+    PATCH_NAME_IGNORED = "patch_name_ignored", "PATCH ignores the name it is sent."
+    PATCH_UPDATES_IDENTIFIER = (
+        "patch_updates_identifier",
+        "A PATCH identifier of a type the profile has replaces that type's value instead of being added.",
+    )
+    PATCH_UPSERTS = (
+        "patch_upserts",
+        "A PATCH by an identifier query that matches no profile creates one instead of answering 404.",
+    )
+    PUT_IDENTITIES_NOT_ADDED = (
+        "put_identities_not_added",
+        "Standard identifiers a PUT adds to an existing profile are not added to the user's identities.",
+    )
+    PUT_REPLACES_IDENTITIES = (
+        "put_replaces_identities",
+        "A PUT that replaces a profile replaces the user's identities with the new version's standard "
+        "identifiers, dropping those it left out.",
+    )
+    PATCH_IDENTITIES_NOT_ADDED = (
+        "patch_identities_not_added",
+        "Standard identifiers a PATCH adds to a profile are not added to the user's identities.",
+    )
 
 
 class Variation(_Switch):
