@@ -1,5 +1,5 @@
-"""Errors: the error envelope, 404 for unknown profiles, no 5xx for malformed requests, and
-Retry-After on 429.
+"""Errors: the error envelope, 404 for unknown profiles (reads, and the optional writes), no 5xx
+for malformed requests, and Retry-After on 429.
 
 Unknown profiles are made-up profile ids and identifier queries with fresh namespaced values, so
 nothing read here belongs to anyone else. Error codes are never asserted (only
@@ -8,13 +8,14 @@ StartTimestampNotValid is documented, and that is a filters contract).
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 
 import httpx
 import pytest
 
 from pytest_zdevents.runtime.client import ZdClient
-from pytest_zdevents.runtime.isolation import EVENT_SOURCES, identifier_query
+from pytest_zdevents.runtime.isolation import CUSTOM_TYPE, EVENT_SOURCES, identifier_query
 from pytest_zdevents.runtime.kit import Kit
 from pytest_zdevents.runtime.paths import (
     IDENTIFIER_EVENTS_PATH,
@@ -25,6 +26,7 @@ from pytest_zdevents.runtime.paths import (
     user_events_path,
 )
 from pytest_zdevents.runtime.reads import shown
+from pytest_zdevents.runtime.session import current
 from pytest_zdevents.runtime.target import Target
 
 #: Crockford base32, the alphabet of profile ids (ULIDs, reference §2.5).
@@ -199,6 +201,54 @@ def test_a_malformed_request_is_a_4xx_never_a_5xx(case: str, zd: Kit) -> None:
     assert 400 <= response.status_code < 500, (
         f"{case}: a malformed request MUST be answered with a 4xx, never a 5xx (seed 001); got "
         f"{shown(response)}"
+    )
+
+
+# 404 for writes to unknown profiles (the optional P6, P7, P8)
+
+
+def _write_unknown(case: str, zd: Kit) -> tuple[httpx.Response, str, dict[str, str]]:
+    """The request, and where a profile it wrongly created would be read (path and params)."""
+    attributes = {"attributes": {"plan": "gold"}}
+    if case == "P8":
+        query = identifier_query(zd.namespace.identifier(CUSTOM_TYPE))
+        response = zd.client.patch(PROFILES_PATH, params={"identifier": query}, json={"profile": attributes})
+        return response, PROFILES_PATH, {"identifier": query}
+    path = profile_path(unknown_profile_id())
+    if case == "P6":
+        response = zd.client.put(path, json={"profile": zd.namespace.profile(**attributes)})
+    else:
+        response = zd.client.patch(path, json={"profile": attributes})
+    return response, path, {}
+
+
+WRITE_OPERATIONS = {
+    "P6": "PUT /api/v2/user_profiles/{profile_id}",
+    "P7": "PATCH /api/v2/user_profiles/{profile_id}",
+    "P8": "PATCH /api/v2/user_profiles?identifier=",
+}
+
+
+@pytest.mark.contract("errors.unknown_profile.writes_not_found")
+@pytest.mark.parametrize("case", list(WRITE_OPERATIONS))
+def test_a_write_to_an_unknown_profile_is_404(case: str, zd: Kit) -> None:
+    """A made-up profile id (P6, P7) or an identifier query with a fresh namespaced value (P8);
+    afterwards, GET by that id or query. These paths serve GET, so only 405 and 501 say a target
+    lacks the write."""
+    operation = WRITE_OPERATIONS[case]
+    response, path, params = _write_unknown(case, zd)
+    if response.is_success:
+        with contextlib.suppress(ValueError, KeyError, TypeError):
+            zd.created.add(str(response.json()["profile"]["id"]))
+    current().capabilities.require_operation(response, operation, "profile_writes", frozenset({405, 501}))
+    assert response.status_code == 404, (
+        f"{operation} for a profile that does not exist MUST be answered 404 (S2 lists 404 for Update "
+        f"Profile by Profile ID; S10: PATCH answers 404 if the profile is not found); got {shown(response)}"
+    )
+    after = zd.client.get(path, params=params or None)
+    assert after.status_code == 404, (
+        f"{operation} for a profile that does not exist answered 404, so it must not create one (S2, S10); "
+        f"GET {path} {params} afterwards answered {shown(after)}"
     )
 
 

@@ -1,5 +1,5 @@
-"""Profiles (S2): reading a profile by id (P2), and a user's events across all of the user's
-profiles (E1 against E2 and E3).
+"""Profiles (S2): reading a profile by id (P2), a user's profiles (P1), what a profile is named and
+when it was written, and a user's events across all of the user's profiles (E1 against E2 and E3).
 
 Every profile is fresh and namespaced. Identifiers of a non-standard type (CUSTOM_TYPE) link no
 Zendesk user identity.
@@ -8,6 +8,7 @@ Zendesk user identity.
 from __future__ import annotations
 
 from collections import Counter
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -27,8 +28,10 @@ from pytest_zdevents.runtime.paths import (
     profile_events_path,
     profile_path,
     user_events_path,
+    user_profiles_path,
 )
-from pytest_zdevents.runtime.reads import get_profile, identifier_pairs, read_all
+from pytest_zdevents.runtime.reads import get_profile, identifier_pairs, read_all, shown
+from pytest_zdevents.runtime.timestamps import instant
 
 A, B = EVENT_SOURCES
 
@@ -123,3 +126,126 @@ def test_user_events_cover_every_profile(zd: Kit) -> None:
             )
 
     zd.eventually(per_user)
+
+
+@pytest.mark.contract("profiles.user_profiles.lists_all")
+def test_user_profiles_list_every_profile(zd: Kit) -> None:
+    """Two profiles of one user: one tracked through E5, the other through E4 on that user in the
+    other suite source."""
+    first = zd.track()
+    body = {
+        "profile": zd.namespace.profile(zd.namespace.identifier(CUSTOM_TYPE), source=B),
+        "event": zd.namespace.event(),
+    }
+    second = zd.track.send(body, user_events_path(first.user_id))
+    assert second.profile_id != first.profile_id, "A profile of another source must be another profile (S2)."
+    path = user_profiles_path(first.user_id)
+    expected = {first.profile_id, second.profile_id}
+
+    def listed() -> None:
+        response = zd.client.get(path)
+        assert response.status_code == 200, (
+            f'GET {path} (Get Profiles by User ID) must answer 200 {{"profiles": [...]}} (S2); got '
+            f"{shown(response)}"
+        )
+        body = response.json()
+        profiles = body.get("profiles") if isinstance(body, dict) else None
+        assert isinstance(profiles, list) and all(isinstance(p, dict) for p in profiles), (
+            f'GET {path} must answer {{"profiles": [...]}}, an array of profiles (S2); got {shown(response)}'
+        )
+        ids = {str(profile.get("id")) for profile in profiles}
+        assert expected <= ids, (
+            f"'A Zendesk user id returns all the profiles associated with the user' (S13): user "
+            f"{first.user_id} has the profiles {sorted(expected)}, tracked through E5 and E4; GET {path} "
+            f"listed {sorted(ids)}"
+        )
+        others = {
+            str(p.get("id")): p.get("user_id") for p in profiles if str(p.get("user_id")) != first.user_id
+        }
+        assert not others, (
+            f"GET {path} must list the profiles of user {first.user_id} (S2); these belong to others: "
+            f"{others}"
+        )
+
+    zd.eventually(listed, shown=lambda: [get_profile(zd.client, i) for i in sorted(expected)])
+
+
+#: A day: generous for any clock difference, short of any time the profile was not written in.
+CLOCK_SLACK = timedelta(days=1)
+
+
+@pytest.mark.contract("profiles.timestamps.generated")
+def test_profile_timestamps_are_generated(zd: Kit) -> None:
+    """A profile tracked just now, read back through P2."""
+    tracked = zd.track()
+    profile = zd.eventually(lambda: get_profile(zd.client, tracked.profile_id))
+    now = datetime.now(UTC)
+    for field in ("created_at", "updated_at"):
+        value = profile.get(field)
+        moment = instant(value)
+        assert moment is not None, (
+            f"A profile's {field} is 'an auto-generated datetime' (S2); profile {tracked.profile_id} has "
+            f"{field}={value!r}, which is not an ISO 8601 date-time"
+        )
+        moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        assert abs(moment - now) <= CLOCK_SLACK, (
+            f"A profile's {field} is 'an auto-generated datetime of when the object was updated' (S2); "
+            f"profile {tracked.profile_id} was written just now ({now.isoformat()}), but its {field} is "
+            f"{value!r}"
+        )
+
+
+def derived_name(identifier: dict[str, str]) -> str:
+    """The name S2's table gives a profile that has only ``identifier`` and was sent no name."""
+    kind, value = identifier["type"], identifier["value"]
+    named = {"email": value, "external_id": f"User {value}", "twitter": f"Twitter user {value}"}
+    return named.get(kind, f"{kind} user {value}")
+
+
+@pytest.mark.contract("profiles.name.derived")
+@pytest.mark.parametrize("identifier_type", ["email", "external_id", "twitter", CUSTOM_TYPE])
+def test_a_profile_without_a_name_is_named_from_its_identifier(identifier_type: str, zd: Kit) -> None:
+    """A profile tracked (E5) with one fresh identifier and no name; read back through P2. For a
+    type the table does not list, the type may be written with a capital first letter, as in the
+    table's example."""
+    identifier = zd.namespace.identifier(identifier_type)
+    tracked = zd.track(identifier)
+    assert "name" not in tracked.body["profile"]
+    expected = derived_name(identifier)
+    accepted = {expected, expected[:1].upper() + expected[1:]}
+
+    def named() -> None:
+        name = get_profile(zd.client, tracked.profile_id).get("name")
+        assert name in accepted, (
+            "A profile sent without a name is named after its identifier (S2): an email by the address, "
+            "an external_id as 'User ' and the id, a twitter one as 'Twitter user ' and the username, a "
+            "type the table does not list as '{type} user {value}'. The profile tracked with only "
+            f"{identifier} must be named {expected!r}; it is named {name!r}"
+        )
+
+    zd.eventually(named, shown=lambda: get_profile(zd.client, tracked.profile_id))
+
+
+@pytest.mark.contract("profiles.name.as_sent")
+@pytest.mark.parametrize("route", ["E5", "E4"])
+def test_a_profile_tracked_with_a_name_has_that_name(route: str, zd: Kit) -> None:
+    """E5 with a fresh email, or E4 on a user of this run with a fresh custom identifier; read back
+    through P2."""
+    name = f"Jane Smith {zd.namespace.value()}"
+    if route == "E5":
+        tracked = zd.track(profile={"name": name})
+    else:
+        user_id = zd.track().user_id
+        profile = zd.namespace.profile(zd.namespace.identifier(CUSTOM_TYPE), source=B, name=name)
+        tracked = zd.track.send(
+            {"profile": profile, "event": zd.namespace.event()}, user_events_path(user_id)
+        )
+
+    def named() -> None:
+        got = get_profile(zd.client, tracked.profile_id).get("name")
+        assert got == name, (
+            f'A profile tracked ({route}) with "name": {name!r}, as the examples send "Jane Smith" (seed '
+            f"001, S2), must have that name; profile {tracked.profile_id} is named {got!r}"
+        )
+
+    zd.eventually(named, shown=lambda: get_profile(zd.client, tracked.profile_id))

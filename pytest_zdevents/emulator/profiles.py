@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from .backend import Backend
 from .errors import (
     IdentifierConflict,
@@ -29,7 +31,8 @@ class Profiles:
         """The user's profiles, oldest first (P1)."""
         with self.backend.lock:
             self.users.check_exists(user_id)
-            return self.store.user_profiles(user_id)
+            profiles = self.store.user_profiles(user_id)
+            return profiles[:1] if self.backend.on(Quirk.USER_PROFILES_FIRST_ONLY) else profiles
 
     def get(self, *, profile_id: str | None = None, query: IdentifierQuery | None = None) -> Profile:
         """The profile with ``profile_id``, or the one ``query`` matches (P2, P3)."""
@@ -71,11 +74,15 @@ class Profiles:
                 attributes = wanted.attributes or {}
             self.check_identifier_count(identifiers)
             self.check_no_other_profile(profile, identifiers)
-            self.users.claim_identities(self.users.get(profile.user_id), identifiers)
+            self.users.after_replace(self.users.get(profile.user_id), profile.identifiers, identifiers)
             profile.identifiers = identifiers
             profile.attributes = attributes
-            profile.name = wanted.name or default_name(identifiers)
+            profile.name = self.name_for(wanted, identifiers)
             self._save(profile)
+            if self.backend.on(Quirk.PROFILE_TIMESTAMPS_WRITABLE):
+                profile.created_at = wanted.created_at or profile.created_at
+                profile.updated_at = wanted.updated_at or profile.updated_at
+                self.store.save_profile(profile)
             return profile, False
 
     def patch(
@@ -83,8 +90,15 @@ class Profiles:
     ) -> Profile:
         """Merge name and attributes, add identifiers (P7, P8; S10)."""
         with self.backend.unit():
+            if query is not None and self.backend.on(Quirk.PATCH_UPSERTS) and self.by_query(query) is None:
+                return self._create_from_patch(wanted, query)
             profile = self.existing(profile_id, query)
-            self.add_identifiers(profile, wanted.identifiers, save=False)
+            new = wanted.identifiers
+            if self.backend.on(Quirk.PATCH_UPDATES_IDENTIFIER):
+                replaced = {i.type for i in new} - {i.type for i in profile.identifiers if i in new}
+                profile.identifiers = [i for i in profile.identifiers if i.type not in replaced]
+            claim = not self.backend.on(Quirk.PATCH_IDENTITIES_NOT_ADDED)
+            self.add_identifiers(profile, new, save=False, claim=claim)
             if wanted.attributes is not None:
                 replaced = self.backend.on(Quirk.PATCH_REPLACES_ATTRIBUTES)
                 attributes = {} if replaced else dict(profile.attributes)
@@ -94,10 +108,17 @@ class Profiles:
                     else:
                         attributes[key] = value
                 profile.attributes = attributes
-            if wanted.name is not None:
+            if wanted.name is not None and not self.backend.on(Quirk.PATCH_NAME_IGNORED):
                 profile.name = wanted.name
             self._save(profile)
             return profile
+
+    def _create_from_patch(self, wanted: ProfileInput, query: IdentifierQuery) -> Profile:
+        """The patch_upserts quirk: a PATCH by a query that matches nothing creates the profile."""
+        attributes = {k: v for k, v in (wanted.attributes or {}).items() if v is not None}
+        wanted = replace(wanted, attributes=attributes)
+        identifiers = merged([query.identifier], wanted.identifiers)
+        return self.create(query.source, query.type, wanted, identifiers, None)
 
     def delete(self, profile_id: str) -> None:
         """Remove the profile and its events (P9, S12)."""
@@ -172,7 +193,7 @@ class Profiles:
             id=profile_id,
             source=source,
             type=type_,
-            name=wanted.name or default_name(identifiers),
+            name=self.name_for(wanted, identifiers),
             user_id=user.id,
             identifiers=list(identifiers),
             attributes=wanted.attributes or {},
@@ -183,16 +204,29 @@ class Profiles:
         self.store.save_profile(profile)
         return profile
 
-    def add_identifiers(self, profile: Profile, new: list[Identifier], *, save: bool = True) -> None:
+    def add_identifiers(
+        self, profile: Profile, new: list[Identifier], *, save: bool = True, claim: bool = True
+    ) -> None:
+        """Add the identifiers of ``new`` the profile lacks, and the standard ones to its user's
+        identities (S1, S10), unless not ``claim``."""
         identifiers = merged(profile.identifiers, new)
         if len(identifiers) == len(profile.identifiers):
             return
         self.check_identifier_count(identifiers)
         self.check_no_other_profile(profile, identifiers)
-        self.users.claim_identities(self.users.get(profile.user_id), identifiers)
+        self.users.claim_identities(self.users.get(profile.user_id), identifiers, add=None if claim else ())
         profile.identifiers = identifiers
         if save:
             self._save(profile)
+
+    def name_for(self, wanted: ProfileInput, identifiers: list[Identifier]) -> str:
+        """The name sent, else the one Zendesk derives from the identifiers (S2)."""
+        if wanted.name and not self.backend.on(Quirk.PROFILE_NAME_DROPPED):
+            return wanted.name
+        if self.backend.on(Quirk.DEFAULT_NAME_FROM_FIRST_IDENTIFIER):
+            first = identifiers[0]
+            return f"{first.type.capitalize()} user {first.value}"
+        return default_name(identifiers)
 
     def check_identifier_count(self, identifiers: list[Identifier]) -> None:
         most = enforced(MAX_IDENTIFIERS, self.backend)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from .backend import Backend
 from .errors import UserConflict, UserNotFound
@@ -66,9 +66,12 @@ class Users:
             if self.store.get_user(user_id) is None:
                 return user_id
 
-    def claim_identities(self, user: User, identifiers: Iterable[Identifier]) -> None:
-        """Add the standard identifiers to the user's identities (S2). An external id is a single
-        attribute of the user, so a user that has one keeps it (S11)."""
+    def claim_identities(
+        self, user: User, identifiers: Iterable[Identifier], *, add: Collection[Identifier] | None = None
+    ) -> None:
+        """Add the standard identifiers to the user's identities (S2), or only those of them in
+        ``add``; any of them that another user has is a conflict either way. An external id is a
+        single attribute of the user, so a user that has one keeps it (S11)."""
         new = []
         has_external_id = any(i.type == "external_id" for i in user.identities)
         for identity in standard(identifiers):
@@ -76,8 +79,9 @@ class Users:
             if owner == user.id or (identity.type == "external_id" and has_external_id):
                 continue
             if owner is None:
-                new.append(identity)
-                has_external_id = has_external_id or identity.type == "external_id"
+                if add is None or identity in add:
+                    new.append(identity)
+                    has_external_id = has_external_id or identity.type == "external_id"
             elif not (
                 self.backend.on(Quirk.ANONYMOUS_USER_PER_PROFILE)
                 or self.backend.on(Quirk.USER_CONFLICT_FIRST_WINS)
@@ -86,6 +90,23 @@ class Users:
         if new:
             user.identities.extend(new)
             self.store.save_user(user)
+
+    def after_replace(self, user: User, old: list[Identifier], new: list[Identifier]) -> None:
+        """What a PUT that replaces a profile's identifiers ``old`` with ``new`` does to its user
+        (S11): standard identifiers the new version adds are added to the user if missing; when it
+        has fewer standard identifiers, or another value of a standard type it had, the user
+        record is not changed."""
+        before, after = standard(old), standard(new)
+        if self.backend.on(Quirk.PUT_REPLACES_IDENTITIES):
+            user.identities = [i for i in user.identities if i not in before or i in after]
+            self.store.save_user(user)
+            self.claim_identities(user, after)
+            return
+        changed_types = {identifier.type for identifier in before if identifier not in after}
+        added = [i for i in after if i not in before and i.type not in changed_types]
+        if len(after) < len(before) or self.backend.on(Quirk.PUT_IDENTITIES_NOT_ADDED):
+            added = []
+        self.claim_identities(user, after, add=added)
 
 
 def standard(identifiers: Iterable[Identifier]) -> list[Identifier]:

@@ -101,6 +101,9 @@ class ProfileInput:
     attributes: dict[str, Any] | None
     identifiers: list[Identifier]
     user_id: str | None = None
+    #: Read-only fields as sent: read only under the profile_timestamps_writable quirk.
+    created_at: str | None = None
+    updated_at: str | None = None
 
 
 def _type_name(value: Any) -> str:
@@ -349,6 +352,7 @@ def profile_input(body: dict[str, Any], switches: Switches, *, with_source_type:
     user_id = reader.string("user_id") if with_source_type else None
     if user_id is not None:
         user_id_path(user_id)
+    stamps = switches.on(Quirk.PROFILE_TIMESTAMPS_WRITABLE)
     return ProfileInput(
         source=source,
         type=type_,
@@ -356,6 +360,8 @@ def profile_input(body: dict[str, Any], switches: Switches, *, with_source_type:
         attributes=reader.strings_only("attributes"),
         identifiers=reader.identifiers("identifiers", required=True),
         user_id=user_id,
+        created_at=reader.string("created_at") if stamps else None,
+        updated_at=reader.string("updated_at") if stamps else None,
     )
 
 

@@ -45,6 +45,8 @@ class Views:
             # Records written before the variation was on, or imported, are padded to nine digits.
             body["created_at"] = with_nine_digits(profile.created_at)
             body["updated_at"] = with_nine_digits(profile.updated_at)
+        if self.settings.on(Quirk.PROFILE_TIMESTAMPS_MISSING):
+            del body["created_at"], body["updated_at"]
         return body
 
     def page(self, page: EventPage, url: URL) -> dict[str, Any]:

@@ -279,6 +279,23 @@ def test_p5_put_replace_adds_new_standard_identities_and_keeps_dropped_ones(clie
     )
 
 
+def test_p5_put_replace_with_another_value_of_a_standard_type_leaves_the_user(client: httpx.Client) -> None:
+    """S11: "a matching standard identifier type ... but the identifier value is different": no
+    changes are made to the Zendesk user record, so the new value is not added; emulator choice: a
+    new value beside the old one of its type is additional, and is added."""
+    old = create(client, identifiers=ids(("phone_number", "+15555550100")))
+    response = put(client, PROFILES, {"identifiers": ids(("phone_number", "+15555550199"))}, QUERY)
+    assert response.status_code == 200
+    identities = ids(("email", "jane@example.com"), ("phone_number", "+15555550100"))
+    assert user_of(client, old["user_id"])["identities"] == identities
+    both = ids(("phone_number", "+15555550199"), ("phone_number", "+15555550142"))
+    assert put(client, PROFILES, {"identifiers": both}, QUERY).status_code == 200
+    assert user_of(client, old["user_id"])["identities"] == [
+        *identities,
+        *ids(("phone_number", "+15555550142")),
+    ]
+
+
 def test_p5_put_identifier_of_another_profile_is_409_identifier_conflict(client: httpx.Client) -> None:
     """S2: identifiers belong to a single profile; emulator choice: 409 IdentifierConflict."""
     create(client, identifiers=ids(("member_id", "M1")))

@@ -143,6 +143,10 @@ def test_users_and_identity_ownership(store: Store) -> None:
     store.save_user(replace(make_user("u1", email, Identifier("sdk", "x")), name="Ann"))
     assert store.get_user("u1") == User("u1", "Ann", [email, Identifier("sdk", "x")])
     assert store.identity_owner(Identifier("sdk", "x")) == "u1"
+    # An identity the user no longer has is released; another user's is not touched.
+    store.save_user(User("u1", "Ann", [Identifier("sdk", "x")]))
+    assert store.identity_owner(email) is None
+    assert store.identity_owner(phone) == "u2"
     # Users are listed in the order of their first save.
     assert [user.id for user in store.users()] == ["u2", "u1"]
 

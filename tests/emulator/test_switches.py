@@ -1,7 +1,7 @@
 """Every quirk and variation is wired: one small scenario per switch shows the documented behaviour
 on a clean emulator and a different, specific behaviour with the switch on.
 
-A switch added to ``switches.py`` without a scenario here fails ``test_every_switch_has_a_scenario``.
+A switch added to ``switches/`` without a scenario here fails ``test_every_switch_has_a_scenario``.
 """
 
 from __future__ import annotations
@@ -615,6 +615,117 @@ def unknown_profile_empty(s: Switch) -> None:
     assert response.status_code == 200
     assert response.json()["events"] == []
     assert response.json()["meta"]["has_more"] is False
+
+
+# Profiles: a user's profiles, names, timestamps, PATCH and PUT beyond attributes, identities
+
+SHOP_ID = {"type": "shop_id", "value": "1"}
+EMAIL = {"type": "email", "value": "jane@example.com"}
+LONG_AGO = "2001-01-01T00:00:00Z"
+
+
+def unnamed(http: httpx.Client) -> dict[str, Any]:
+    """The profile of a tracked event whose profile was sent without a name."""
+    body = track_body()
+    del body["profile"]["name"]
+    response = http.post(TRACK, json=body)
+    assert response.status_code == 202, response.text
+    return profile(http, response.json()["profile_id"])
+
+
+def user_of_visitor(http: httpx.Client, identifier: dict[str, str]) -> str:
+    """The user a new profile (type visitor) with only ``identifier`` is linked to."""
+    return track(http, identifiers=[identifier], profile={"type": "visitor"})["user_id"]
+
+
+def user_profiles_first_only(s: Switch) -> None:
+    for http, count in ((s.clean(), 2), (s.on(), 1)):
+        first = track(http)
+        second = track(http, profile={"type": "visitor"})
+        assert first["user_id"] == second["user_id"]
+        body = http.get(f"/api/v2/users/{first['user_id']}/profiles").json()
+        assert [p["id"] for p in body["profiles"]] == [first["profile_id"], second["profile_id"]][:count]
+
+
+def profile_timestamps_missing(s: Switch) -> None:
+    for http, expected in ((s.clean(), (NOW, NOW)), (s.on(), (None, None))):
+        got = profile(http, track(http)["profile_id"])
+        assert (got.get("created_at"), got.get("updated_at")) == expected
+
+
+def profile_timestamps_writable(s: Switch) -> None:
+    for http, expected in ((s.clean(), NOW), (s.on(), LONG_AGO)):
+        profile_id = track(http)["profile_id"]
+        body = {"profile": {"identifiers": [EMAIL], "created_at": LONG_AGO, "updated_at": LONG_AGO}}
+        assert http.put(f"{PROFILES}/{profile_id}", json=body).status_code == 200
+        got = profile(http, profile_id)
+        assert (got["created_at"], got["updated_at"]) == (expected, expected)
+
+
+def default_name_from_first_identifier(s: Switch) -> None:
+    for http, expected in ((s.clean(), "jane@example.com"), (s.on(), "Email user jane@example.com")):
+        assert unnamed(http)["name"] == expected
+
+
+def profile_name_dropped(s: Switch) -> None:
+    for http, expected in ((s.clean(), "Jane Smith"), (s.on(), "jane@example.com")):
+        assert profile(http, track(http)["profile_id"])["name"] == expected
+
+
+def patch_name_ignored(s: Switch) -> None:
+    for http, expected in ((s.clean(), "Jane Doe"), (s.on(), "Jane Smith")):
+        profile_id = track(http)["profile_id"]
+        response = http.patch(f"{PROFILES}/{profile_id}", json={"profile": {"name": "Jane Doe"}})
+        assert response.status_code == 200, response.text
+        assert profile(http, profile_id)["name"] == expected
+
+
+def patch_updates_identifier(s: Switch) -> None:
+    new = {"type": "shop_id", "value": "2"}
+    for http, expected in ((s.clean(), [EMAIL, SHOP_ID, new]), (s.on(), [EMAIL, new])):
+        profile_id = track(http, identifiers=[EMAIL, SHOP_ID])["profile_id"]
+        response = http.patch(f"{PROFILES}/{profile_id}", json={"profile": {"identifiers": [new]}})
+        assert response.status_code == 200, response.text
+        assert profile(http, profile_id)["identifiers"] == expected
+
+
+def patch_upserts(s: Switch) -> None:
+    clean, on = s.clean(), s.on()
+    body = {"profile": {"attributes": {"plan": "gold"}}}
+    response = clean.patch(PROFILES, params={"identifier": JANE}, json=body)
+    assert (response.status_code, error_code(response)) == (404, "ProfileNotFound")
+    assert clean.get(PROFILES, params={"identifier": JANE}).status_code == 404
+    response = on.patch(PROFILES, params={"identifier": JANE}, json=body)
+    assert response.status_code == 200, response.text
+    found = on.get(PROFILES, params={"identifier": JANE})
+    assert found.status_code == 200
+    assert found.json()["profile"]["attributes"] == {"plan": "gold"}
+
+
+def put_identities_not_added(s: Switch) -> None:
+    for http, same in ((s.clean(), True), (s.on(), False)):
+        user_id = track(http, identifiers=[SHOP_ID])["user_id"]
+        body = {"profile": {"identifiers": [SHOP_ID, EMAIL]}}
+        response = http.put(PROFILES, params={"identifier": "shoppingnow:customer:shop_id:1"}, json=body)
+        assert response.status_code == 200, response.text
+        assert (user_of_visitor(http, EMAIL) == user_id) is same
+
+
+def put_replaces_identities(s: Switch) -> None:
+    for http, same in ((s.clean(), True), (s.on(), False)):
+        user_id = track(http, identifiers=[SHOP_ID, EMAIL])["user_id"]
+        body = {"profile": {"identifiers": [SHOP_ID]}}
+        response = http.put(PROFILES, params={"identifier": "shoppingnow:customer:shop_id:1"}, json=body)
+        assert response.status_code == 200, response.text
+        assert (user_of_visitor(http, EMAIL) == user_id) is same
+
+
+def patch_identities_not_added(s: Switch) -> None:
+    for http, same in ((s.clean(), True), (s.on(), False)):
+        answer = track(http, identifiers=[SHOP_ID])
+        body = {"profile": {"identifiers": [EMAIL]}}
+        assert http.patch(f"{PROFILES}/{answer['profile_id']}", json=body).status_code == 200
+        assert (user_of_visitor(http, EMAIL) == answer["user_id"]) is same
 
 
 # Errors and auth
@@ -1386,6 +1497,18 @@ SCENARIOS: dict[str, Callable[[Switch], None]] = {
     "patch_replaces_attributes": patch_replaces_attributes,
     "delete_keeps_events": delete_keeps_events,
     "unknown_profile_empty": unknown_profile_empty,
+    # Quirks: a user's profiles, names, timestamps, PATCH and PUT beyond attributes, identities
+    "user_profiles_first_only": user_profiles_first_only,
+    "profile_timestamps_missing": profile_timestamps_missing,
+    "profile_timestamps_writable": profile_timestamps_writable,
+    "default_name_from_first_identifier": default_name_from_first_identifier,
+    "profile_name_dropped": profile_name_dropped,
+    "patch_name_ignored": patch_name_ignored,
+    "patch_updates_identifier": patch_updates_identifier,
+    "patch_upserts": patch_upserts,
+    "put_identities_not_added": put_identities_not_added,
+    "put_replaces_identities": put_replaces_identities,
+    "patch_identities_not_added": patch_identities_not_added,
     # Quirks: errors and auth
     "auth_ignored": auth_ignored,
     "error_envelope_singular": error_envelope_singular,

@@ -27,7 +27,8 @@ class Store(Protocol):
     def get_user(self, user_id: str) -> User | None: ...
 
     def save_user(self, user: User) -> None:
-        """Insert or update ``user`` and index its identities."""
+        """Insert or update ``user`` and index its identities: those it no longer has are
+        released."""
         ...
 
     def identity_owner(self, identity: Identifier) -> str | None:

@@ -58,6 +58,10 @@ class MemoryStore:
         return None if user is None else replace(user, identities=list(user.identities))
 
     def save_user(self, user: User) -> None:
+        before = self._users.get(user.id)
+        for identity in before.identities if before else []:
+            if identity not in user.identities and self._identity_owner.get(identity) == user.id:
+                del self._identity_owner[identity]
         self._users[user.id] = replace(user, identities=list(user.identities))
         for identity in user.identities:
             self._identity_owner[identity] = user.id

@@ -168,7 +168,8 @@ class SqliteStore:
                 "DO UPDATE SET name = excluded.name, identities = excluded.identities",
                 (user.id, user.name, identifiers_json(user.identities)),
             )
-            # As MemoryStore: identities are claimed, never released.
+            # As MemoryStore: the index holds exactly the identities the user has now.
+            self._conn.execute("DELETE FROM user_identities WHERE user_id = ?", (user.id,))
             self._conn.executemany(
                 "INSERT OR REPLACE INTO user_identities (type, value, user_id) VALUES (?, ?, ?)",
                 [(identity[0], identity[1], user.id) for identity in user.identities],

@@ -1,36 +1,11 @@
-"""Named switches that change how the emulator behaves.
-
-*Quirks* are deliberate misbehaviours of the kind real implementations ship. Each breaks one
-promise of the docs, so that the conformance suite can be shown to catch it: a contract that
-passes with its quirk switched on has no teeth.
-
-*Variations* are legal choices where the docs are silent. A conforming server may make them, so
-the conformance suite must pass with any of them switched on.
-
-Both are enumerations, so that code names a switch by member (``Quirk.PAGE_SKIPS_ITEM``) and a
-misspelt one is an AttributeError, not a switch that is silently never on. Their string values
-are the names of the command line, the control plane and ``contracts/catalogue.yaml``.
-"""
+"""Quirks: deliberate misbehaviours, each breaking one promise of the docs (see the package)."""
 
 from __future__ import annotations
 
-from enum import StrEnum
-from typing import Protocol
+from .base import Switch
 
 
-class _Switch(StrEnum):
-    """A switch: its value is its name, ``description`` says what it does."""
-
-    description: str
-
-    def __new__(cls, name: str, description: str) -> _Switch:
-        member = str.__new__(cls, name)
-        member._value_ = name
-        member.description = description
-        return member
-
-
-class Quirk(_Switch):
+class Quirk(Switch):
     # Filters
     START_TIME_EXCLUSIVE = (
         "start_time_exclusive",
@@ -283,73 +258,49 @@ class Quirk(_Switch):
         "end_user_served",
         "The API token with an end user's email is served as if the end user were an agent.",
     )
-
-
-class Variation(_Switch):
-    OLDEST_FIRST = "oldest_first", "Events are sorted oldest first instead of newest first."
-    PAGE_SIZE_MAX_50 = "page_size_max_50", "page[size] is capped at 50 (default 50) instead of 100."
-    DATE_ONLY_END_OF_DAY = "date_only_end_of_day", "A date-only filter[end_time] means the end of that day."
-    TYPE_WITHOUT_SOURCE_IGNORED = (
-        "type_without_source_ignored",
-        "filter[type] without filter[source] is ignored instead of answered with 400.",
+    # Profiles: a user's profiles, names, timestamps, PATCH and PUT beyond attributes, and the
+    # user's identities (S2, S10, S11)
+    USER_PROFILES_FIRST_ONLY = (
+        "user_profiles_first_only",
+        "GET /api/v2/users/{user_id}/profiles lists only the user's first profile.",
     )
-    PROFILE_WRITES_OFF = (
-        "profile_writes_off",
-        "The Profiles API's optional writes (P4-P9) are not served: 405.",
+    PROFILE_TIMESTAMPS_MISSING = (
+        "profile_timestamps_missing",
+        "Profiles are returned without created_at and updated_at.",
     )
-    ERROR_CODES_GENERIC = (
-        "error_codes_generic",
-        "Every 4xx error but StartTimestampNotValid has the code ClientError.",
+    PROFILE_TIMESTAMPS_WRITABLE = (
+        "profile_timestamps_writable",
+        "created_at and updated_at sent in a PUT body are stored instead of ignored.",
     )
-    SUPPORT_ERRORS_ON_USER_ROUTES = (
-        "support_errors_on_user_routes",
-        "Errors under /api/v2/users/{user_id}/ (E1, E4, P1, P4) have "
-        'Zendesk Support\'s bodies ({"error": ...}) instead of the errors envelope.',
+    DEFAULT_NAME_FROM_FIRST_IDENTIFIER = (
+        "default_name_from_first_identifier",
+        "A profile sent without a name is named '{type} user {value}' after its first identifier, "
+        "whatever its type.",
     )
-    OTHER_IDS = "other_ids", "Profile and event ids are 24 lowercase hex characters, user ids 14 digits."
-    OTHER_CURSORS = (
-        "other_cursors",
-        "Cursors are URL-safe base64 (with -, _ and = padding) of a longer encoding.",
+    PROFILE_NAME_DROPPED = (
+        "profile_name_dropped",
+        "The name sent with a tracked or put profile is dropped: it gets the name derived from its "
+        "identifiers.",
     )
-    NANOSECOND_TIMESTAMPS = (
-        "nanosecond_timestamps",
-        "Every timestamp the API sends has nine fractional digits.",
+    PATCH_NAME_IGNORED = "patch_name_ignored", "PATCH ignores the name it is sent."
+    PATCH_UPDATES_IDENTIFIER = (
+        "patch_updates_identifier",
+        "A PATCH identifier of a type the profile has replaces that type's value instead of being added.",
     )
-    LAST_PAGE_CURSOR_NULL = "last_page_cursor_null", "The last page's meta.after_cursor is null."
-    UNAUTHORIZED_GENERIC_BODY = (
-        "unauthorized_generic_body",
-        '401 answers have the body {"error": "Couldn\'t authenticate you"}.',
+    PATCH_UPSERTS = (
+        "patch_upserts",
+        "A PATCH by an identifier query that matches no profile creates one instead of answering 404.",
     )
-    CONFLICTS_AS_400 = (
-        "conflicts_as_400",
-        "Conflicts are answered with 400 instead of 409, with the same codes.",
+    PUT_IDENTITIES_NOT_ADDED = (
+        "put_identities_not_added",
+        "Standard identifiers a PUT adds to an existing profile are not added to the user's identities.",
     )
-    PAGE_SIZE_CLAMPED = (
-        "page_size_clamped",
-        "A page[size] above the maximum is served as the maximum instead of 400.",
+    PUT_REPLACES_IDENTITIES = (
+        "put_replaces_identities",
+        "A PUT that replaces a profile replaces the user's identities with the new version's standard "
+        "identifiers, dropping those it left out.",
     )
-
-
-#: Name -> description, for ``--list-quirks``, the control plane and validation of names.
-QUIRKS: dict[str, str] = {quirk.value: quirk.description for quirk in Quirk}
-VARIATIONS: dict[str, str] = {variation.value: variation.description for variation in Variation}
-
-
-class Switches(Protocol):
-    """Whatever says which switches are on: the settings, or :data:`ALL_OFF`."""
-
-    def on(self, switch: Quirk | Variation) -> bool: ...
-
-
-class _AllOff:
-    def on(self, switch: Quirk | Variation) -> bool:
-        return False
-
-
-#: No switch on: how the control plane's import reads records, whatever the settings.
-ALL_OFF: Switches = _AllOff()
-
-
-def unknown_names(names: list[str] | tuple[str, ...] | frozenset[str], known: dict[str, str]) -> list[str]:
-    """The names in ``names`` that ``known`` does not list, sorted."""
-    return sorted(set(names) - known.keys())
+    PATCH_IDENTITIES_NOT_ADDED = (
+        "patch_identities_not_added",
+        "Standard identifiers a PATCH adds to a profile are not added to the user's identities.",
+    )
