@@ -142,13 +142,15 @@ def diff(name: str) -> str:
 
 
 def report(found: dict[str, Module], selection: Sequence[str] | None, survivors: Path | None) -> None:
-    """Kill ratio by module and overall (stratified), then every survivor with its diff."""
-    total = sum(len(module.mutants) for module in found.values())
+    """Kill ratio by module and overall (stratified over the modules with results), then every
+    survivor with its diff."""
+    for module in found.values():
+        if selection:
+            module.results = {k: v for k, v in module.results.items() if selected(k, selection)}
+    total = sum(len(module.mutants) for module in found.values() if module.tested)
     rows, estimate, variance, left = [], 0.0, 0.0, {}
     for name in sorted(found):
         module = found[name]
-        if selection:
-            module.results = {k: v for k, v in module.results.items() if selected(k, selection)}
         if not module.tested:
             continue
         weight = len(module.mutants) / total
