@@ -17,8 +17,10 @@ its number of mutants, at least ``--min-per-module`` (or all of a smaller module
 population corrected. The selection of a run (the sample, the names given, or none for all) is written to
 ``mutants/sample.txt``; ``report`` reports on it.
 
-mutmut runs on one core (``--max-children 1``). Its state lives in ``mutants/`` (gitignored):
-delete that directory after a change to the emulator, the suite or the configuration.
+mutmut runs on one core unless ``--children N`` says more (``--max-children``); on a busy
+machine more children slow every mutant, and a slow one may pass for a hang. Its state lives in
+``mutants/`` (gitignored): delete that directory after a change to the emulator, the suite or the
+configuration.
 """
 
 from __future__ import annotations
@@ -120,15 +122,15 @@ def draw(found: dict[str, Module], size: int, seed: int, minimum: int) -> list[s
     return sample
 
 
-def run_mutmut(names: Sequence[str]) -> int:
-    """``mutmut run`` on one core, for ``names`` (all mutants when empty). Stats, the clean run and
+def run_mutmut(names: Sequence[str], children: int = 1) -> int:
+    """``mutmut run`` on ``children`` cores, for ``names`` (all mutants when empty). Stats, the clean run and
     the forced-fail check come first, as mutmut always does."""
     stats = MUTANTS / "mutmut-stats.json"
     if stats.exists() and not json.loads(stats.read_text("utf-8"))["tests_by_mangled_function_name"]:
         # Left so by a mutmut command that loads the stats without generating the mutants first
         # (print-time-estimates): every mutant would count as one no test reaches.
         stats.unlink()
-    command = [str(Path(sys.executable).with_name("mutmut")), "run", "--max-children", "1", *names]
+    command = [str(Path(sys.executable).with_name("mutmut")), "run", "--max-children", str(children), *names]
     env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
     return subprocess.run(command, cwd=ROOT, env=env, check=False).returncode
 
@@ -197,6 +199,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     run.add_argument("--size", type=int, default=400, help="mutants in the sample (default 400)")
     run.add_argument("--seed", type=int, default=1, help="seed of the sample (default 1)")
     run.add_argument("--min-per-module", type=int, default=15, help="least sampled per module (15)")
+    run.add_argument("--children", type=int, default=1, help="mutants run at once, one core each (1)")
     for command in (run, commands.add_parser("report", help="report the last run")):
         command.add_argument("--survivors", type=Path, help="also write the survivors' diffs here")
     args = parser.parse_args(argv)
@@ -217,7 +220,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             names = draw(found, args.size, args.seed, args.min_per_module)
         # The selection of the last run, for report: names, globs, or nothing for all.
         SAMPLE.write_text("".join(f"{name}\n" for name in names), encoding="utf-8")
-        code = run_mutmut(names)
+        code = run_mutmut(names, args.children)
         if code:
             return code
         found = modules()
