@@ -3,6 +3,7 @@ what a declaration does to real contract runs against the embedded emulator."""
 
 from __future__ import annotations
 
+import fnmatch
 import json
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from pytest_zdevents.runtime.capabilities import (
     ReadOnlyData,
     load_capabilities,
 )
+from pytest_zdevents.spec.catalogue import load_catalogue
 
 CONTRACTS = Path(__file__).resolve().parents[2] / "contracts"
 
@@ -256,7 +258,8 @@ def capabilities_file(pytester: pytest.Pytester, **overrides: bool) -> Path:
     return path
 
 
-PUT_CONTRACTS = {"profiles.put.create_or_replace", "profiles.put_id.replaces"}
+#: The contracts --zd-contract 'profiles.put*' selects: every one needs profile_writes.
+PUT_CONTRACTS = {c for c in load_catalogue() if fnmatch.fnmatchcase(c, "profiles.put*")}
 
 
 @pytest.mark.slow

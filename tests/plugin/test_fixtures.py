@@ -58,8 +58,10 @@ def test_each_track_is_a_new_profile(zd_track):
     assert first.identifiers != second.identifiers
 
 
-def test_track_fails_the_test_unless_202(zd_track):
-    with pytest.raises(AssertionError, match="must be answered 202"):
+def test_a_refused_track_is_a_set_up_error_naming_the_promise(zd_track):
+    from pytest_zdevents.runtime.tracking import SetupFailed
+
+    with pytest.raises(SetupFailed, match="relied on contract ingestion.track_profile.accepted"):
         zd_track(event={"source": "zendesk"})
 
 
