@@ -125,6 +125,7 @@ def test_identifiers_of_two_profiles_are_refused_and_link_nothing(zd: Kit) -> No
             f"should still find the profile {each.profile_id} tracked with it (S2); got {shown(response)}"
         )
 
+
 @pytest.mark.contract("reads.identifier.required")
 def test_events_by_identifier_without_an_identifier_are_refused(zd: Kit) -> None:
     """GET /api/v2/user_profiles/events with no query string at all."""
