@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import operator
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -27,6 +27,8 @@ from pytest_zdevents.runtime.isolation import (
     recent_instant,
 )
 from pytest_zdevents.runtime.kit import Kit
+from pytest_zdevents.runtime.paths import profile_events_path
+from pytest_zdevents.runtime.reads import one_event, read_all
 from pytest_zdevents.runtime.timeline import SCOPES, Timeline, show, within_source
 from pytest_zdevents.runtime.timestamps import instant, stamp
 
@@ -211,6 +213,40 @@ def test_end_time_is_inclusive(timeline: Timeline, scope: str) -> None:
     check_bound(timeline, scope, "filter[end_time]", "equal to or before", cases)
 
 
+#: The clock skew between this client and the target that ingestion.created_at.as_sent_or_received
+#: allows for a created_at set when the event is received.
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+@pytest.mark.contract("filters.time.created_when_received")
+def test_time_bounds_find_an_event_created_when_received(zd: Kit) -> None:
+    """One event sent without created_at, read by profile id (E3) with bounds the clock skew before
+    and after the request (inside them), and with a start bound after it or an end bound before it."""
+    before = datetime.now(UTC)
+    tracked = zd.track()
+    after = datetime.now(UTC)
+    mark = mark_of(tracked.body["event"])
+    path = profile_events_path(tracked.profile_id)
+    zd.eventually(lambda: one_event(zd.client, path, mark))
+    early, late = stamp(before - CLOCK_SKEW, "Z"), stamp(after + CLOCK_SKEW + timedelta(seconds=1), 60)
+    cases = [
+        ({"filter[start_time]": early}, [mark]),
+        ({"filter[end_time]": late}, [mark]),
+        ({"filter[start_time]": early, "filter[end_time]": late}, [mark]),
+        ({"filter[start_time]": late}, []),
+        ({"filter[end_time]": early}, []),
+    ]
+    for filters, expected in cases:
+        got = [mark_of(event) for event in read_all(zd.client, path, filters)]
+        assert got == expected, (
+            "An event sent without created_at gets the time the API received it ('If not set, the API sets "
+            "the value when it receives the event', seed 001), and filter[start_time] / filter[end_time] "
+            "include the events whose created_at is equal to or later than / equal to or before them (seed "
+            f"001). Sent between {before.isoformat()} and {after.isoformat()}; GET {path} with {filters} "
+            f"(bounds {CLOCK_SKEW} of clock skew either side) should hold {expected}; got {got}"
+        )
+
+
 @pytest.mark.contract("filters.combined.and")
 @pytest.mark.parametrize("scope", SCOPES)
 def test_filters_combine_with_and(timeline: Timeline, scope: str) -> None:
@@ -269,30 +305,42 @@ def test_time_bounds_compare_instants_honouring_offsets(timeline: Timeline, scop
         )
 
 
+#: Values that are no date-time: not one at all, a month 13, no 29 February in 2021, no 31st in
+#: April or September, no minute 60 of an offset, no hour 24 but 24:00 (allowed by ISO 8601:2004 as
+#: the end of a day, so not sent).
+UNREADABLE_TIMES = [
+    "not-a-date",
+    "2020-13-45T99:00:00Z",
+    "2021-02-29T00:00:00Z",
+    "2021-04-31T00:00:00Z",
+    "2021-09-31T12:00:00Z",
+    "2021-01-01T00:00:00+05:60",
+    "2021-01-01T24:30:00Z",
+]
+
+
 @pytest.mark.contract("filters.start_time.invalid")
 @pytest.mark.parametrize("scope", ["profile", "identifier"])
-@pytest.mark.parametrize("value", ["not-a-date", "2020-13-45T99:00:00Z"])
-def test_unreadable_start_time_is_start_timestamp_not_valid(
-    timeline: Timeline, scope: str, value: str
-) -> None:
-    """Two unreadable values, read by profile id and by identifier query."""
+def test_unreadable_start_time_is_start_timestamp_not_valid(timeline: Timeline, scope: str) -> None:
+    """Each unreadable value of UNREADABLE_TIMES, read by profile id and by identifier query."""
     timeline.track(A, T0, stamp(recent_instant()))
     timeline.wait(scope)  # the profile and its event exist, so a 404 cannot be the answer
     path, params = timeline.place(scope)
-    response = timeline.client.get(path, params={**params, "filter[start_time]": value})
-    assert response.status_code == 400, (
-        f"filter[start_time]={value!r} is not a date-time, so GET {path} must answer 400 "
-        f"StartTimestampNotValid (seed 001); got {response.status_code}: {response.text[:500]}"
-    )
-    try:
-        errors = response.json()["errors"]
-        codes = [error.get("code") for error in errors]
-    except (ValueError, KeyError, TypeError, AttributeError):
-        codes = None
-    assert codes and "StartTimestampNotValid" in codes, (
-        f"The 400 for filter[start_time]={value!r} must carry the error code StartTimestampNotValid "
-        f'in {{"errors": [{{"code", "id", "title"}}]}} (seed 001); got {response.text[:500]}'
-    )
+    for value in UNREADABLE_TIMES:
+        response = timeline.client.get(path, params={**params, "filter[start_time]": value})
+        assert response.status_code == 400, (
+            f"filter[start_time]={value!r} is not a date-time, so GET {path} must answer 400 "
+            f"StartTimestampNotValid (seed 001); got {response.status_code}: {response.text[:500]}"
+        )
+        try:
+            errors = response.json()["errors"]
+            codes = [error.get("code") for error in errors]
+        except (ValueError, KeyError, TypeError, AttributeError):
+            codes = None
+        assert codes and "StartTimestampNotValid" in codes, (
+            f"The 400 for filter[start_time]={value!r} must carry the error code StartTimestampNotValid "
+            f'in {{"errors": [{{"code", "id", "title"}}]}} (seed 001); got {response.text[:500]}'
+        )
 
 
 @pytest.mark.contract("filters.time.subsecond")

@@ -1,6 +1,7 @@
 """Identifiers and users: a profile no user shares an identifier with gets a user of its own,
-identifiers of two users are refused, and the requests that select a profile or a user need what
-the docs require: an identifier query of four parts, and a user id that is an integer.
+identifiers of two users or of two profiles are refused, and the requests that select a profile or
+a user need what the docs require: an identifier query of four parts, and a user id that is an
+integer.
 
 Everything is about profiles this run tracked, with fresh namespaced values; the refusals are any
 4xx, except the user id's 400, which the docs give.
@@ -91,6 +92,37 @@ def test_identifiers_of_two_users_are_refused_and_link_nothing(zd: Kit) -> None:
         assert response.status_code == 404, (
             f"{promise}, and a request that failed links nothing: GET {PROFILES_PATH}?identifier={query} "
             f"should find no profile (404, S2); got {shown(response)}"
+        )
+
+
+@pytest.mark.contract("identifiers.profile.conflict_refused")
+def test_identifiers_of_two_profiles_are_refused_and_link_nothing(zd: Kit) -> None:
+    """Two profiles of this run, of one source and type, each with a fresh identifier of a
+    non-standard type of its own (no user identity, so no two users conflict); then a track request
+    of that source and type with both identifiers. It is refused, and each identifier still finds
+    its own profile."""
+    identifiers = zd.namespace.custom_identifiers(2)
+    tracked = [zd.track(identifier) for identifier in identifiers]
+    if tracked[0].profile_id == tracked[1].profile_id:
+        raise SetupFailed(
+            "identifiers.profile.match_or_create",
+            f"profiles with two different fresh identifiers are one profile {tracked[0].profile_id}.",
+        )
+    for each in tracked:  # both profiles exist before the request
+        zd.eventually(lambda each=each: get_profile(zd.client, each.profile_id))
+    promise = (
+        "'If the profile has more than one identifier, all the identifiers should belong to a single user "
+        "and a single profile' (S2): a track request whose identifiers belong to two profiles of its "
+        "source and type MUST be refused with a 4xx"
+    )
+    zd.track.refused({"profile": zd.namespace.profile(*identifiers), "event": zd.namespace.event()}, promise)
+    for identifier, each in zip(identifiers, tracked, strict=True):
+        query = query_of(identifier)
+        response = zd.client.get(PROFILES_PATH, params={"identifier": query})
+        found = response.json().get("profile", {}).get("id") if response.status_code == 200 else None
+        assert found == each.profile_id, (
+            f"{promise}, and a request that failed links nothing: GET {PROFILES_PATH}?identifier={query} "
+            f"should still find the profile {each.profile_id} tracked with it (S2); got {shown(response)}"
         )
 
 

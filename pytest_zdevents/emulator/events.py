@@ -58,9 +58,14 @@ class Events:
         first_only = self.backend.on(Quirk.FIRST_IDENTIFIER_ONLY)
         lookup = wanted.identifiers[:1] if first_only else wanted.identifiers
         found = self.profiles.find_ids(wanted.source, wanted.type, lookup)
-        if len(found) > 1:
+        if len(found) > 1 and not self.backend.on(Quirk.PROFILE_CONFLICT_FIRST_WINS):
             raise IdentifierConflict.between_profiles(wanted.source, wanted.type)
         self.users.check_exists(user_id)
+        if len(found) > 1:  # the quirk: the first match takes the event, nothing is added
+            first = self.store.get_profile(found[0])
+            assert first is not None
+            check_owner(first, user_id)
+            return first
         if not found:
             return self.profiles.create(wanted.source, wanted.type, wanted, wanted.identifiers, user_id)
         profile = self.store.get_profile(found[0])
@@ -83,6 +88,8 @@ class Events:
         if backend.on(Quirk.EVENT_ID_PER_PROFILE):
             event_id = str(self._count(profile.id) + 1)
         event = wanted.event(event_id, profile, backend.timestamp(now), now, visible_ns)
+        if wanted.created_ns is None and backend.on(Quirk.RECEIVED_CREATED_AT_AT_EPOCH):
+            event = replace(event, created_ns=0)
         self.store.add_event(event)
 
     def _count(self, profile_id: str) -> int:

@@ -19,7 +19,7 @@ from .errors import (
 from .model import EventFilter
 from .settings import EmulatorSettings
 from .switches import Quirk, Variation
-from .timestamps import NS_PER_DAY, NS_PER_SECOND, parse_timestamp
+from .timestamps import NS_PER_DAY, NS_PER_SECOND, Timestamp, parse_timestamp
 
 
 def event_filter(query: Mapping[str, str], settings: EmulatorSettings) -> EventFilter:
@@ -93,7 +93,12 @@ def _bound(
     if raw is None:
         return None
     allow_date = not settings.on(Quirk.DATE_ONLY_FILTER_REFUSED)
-    parsed = parse_timestamp(raw, allow_date=allow_date, ignore_offset=settings.on(Quirk.OFFSET_IGNORED))
+    ignore_offset = settings.on(Quirk.OFFSET_IGNORED)
+    parsed = parse_timestamp(raw, allow_date=allow_date, ignore_offset=ignore_offset)
+    if parsed is None and settings.on(Quirk.CALENDAR_DAYS_ROLLED_OVER):
+        parsed = _rolled_over(raw, allow_date=allow_date, ignore_offset=ignore_offset)
+    if raw[4:10] == "-02-29" and settings.on(Quirk.LEAP_DAY_REFUSED):
+        parsed = None
     if parsed is None:
         if settings.on(Quirk.SERVER_ERROR_ON_BAD_TIMESTAMP):
             raise RuntimeError(f"could not parse {raw!r}")
@@ -107,6 +112,16 @@ def _bound(
     if settings.on(Quirk.TIME_BOUNDS_WHOLE_SECONDS):
         return parsed.ns - parsed.ns % NS_PER_SECOND
     return parsed.ns
+
+
+def _rolled_over(raw: str, *, allow_date: bool, ignore_offset: bool) -> Timestamp | None:
+    """The calendar_days_rolled_over quirk's reading of ``raw``: a day 29 to 31 past the end of its
+    month counts on into the next month, as lenient date libraries do."""
+    day = raw[8:10]
+    if not (day.isdigit() and 29 <= int(day) <= 31):
+        return None
+    first = parse_timestamp(f"{raw[:8]}01{raw[10:]}", allow_date=allow_date, ignore_offset=ignore_offset)
+    return None if first is None else Timestamp(first.ns + (int(day) - 1) * NS_PER_DAY, first.date_only)
 
 
 def _page_size(raw: str | None, settings: EmulatorSettings) -> int:

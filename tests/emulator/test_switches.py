@@ -1446,6 +1446,57 @@ def end_user_served(s: Switch) -> None:
         assert len(stored) == (2 if served else 1)
 
 
+# Profile conflicts, received created_at and calendar dates
+
+
+def profile_conflict_first_wins(s: Switch) -> None:
+    a, b = {"type": "system_a", "value": "A-1"}, {"type": "system_b", "value": "B-1"}
+    for http, refused in ((s.clean(), True), (s.on(), False)):
+        first, second = track(http, identifiers=[a]), track(http, identifiers=[b])
+        response = http.post(TRACK, json=track_body(identifiers=[a, b]))
+        if refused:
+            assert (response.status_code, error_code(response)) == (409, "IdentifierConflict")
+        else:
+            assert response.status_code == 202
+            assert response.json()["profile_id"] in {first["profile_id"], second["profile_id"]}
+        assert profile(http, first["profile_id"])["identifiers"] == [a]
+        assert profile(http, second["profile_id"])["identifiers"] == [b]
+
+
+def received_created_at_at_epoch(s: Switch) -> None:
+    body = track_body()
+    del body["event"]["created_at"]
+    for http, found in ((s.clean(), 1), (s.on(), 0)):
+        assert http.post(TRACK, json=body).status_code == 202
+        (event,) = events(http)
+        assert event["created_at"] == NOW
+        assert len(events(http, **{"filter[start_time]": "2023-11-14T22:00:00Z"})) == found
+        assert len(events(http, **{"filter[end_time]": "2023-11-14T22:00:00Z"})) == 1 - found
+
+
+def calendar_days_rolled_over(s: Switch) -> None:
+    clean, on = s.clean(), s.on()
+    for bound in ("2021-02-29T23:00:00Z", "2021-04-31T00:00:00+05:00", "2021-09-31T00:00:00Z"):
+        response = read(clean, **{"filter[start_time]": bound})
+        assert (response.status_code, error_code(response)) == (400, "StartTimestampNotValid")
+    at(on, "2021-03-01T12:00:00Z")
+    assert len(events(on, **{"filter[end_time]": "2021-02-29T23:00:00Z"})) == 1  # 1 March, 23:00
+    assert len(events(on, **{"filter[end_time]": "2021-02-29T11:00:00Z"})) == 0
+    assert len(events(on, **{"filter[start_time]": "2021-04-31T00:00:00+05:00"})) == 0  # 1 May
+
+
+def leap_day_refused(s: Switch) -> None:
+    for http, refused in ((s.clean(), False), (s.on(), True)):
+        at(http, "2024-03-01T00:00:00Z")
+        for bound in ("2024-02-29T12:00:00Z", "2000-02-29T00:00:00Z"):
+            response = read(http, **{"filter[start_time]": bound})
+            if refused:
+                assert (response.status_code, error_code(response)) == (400, "StartTimestampNotValid")
+            else:
+                assert response.status_code == 200 and len(response.json()["events"]) == 1
+        assert len(events(http, **{"filter[start_time]": "2024-03-01T00:00:00Z"})) == 1
+
+
 SCENARIOS: dict[str, Callable[[Switch], None]] = {
     # Quirks: filters
     "start_time_exclusive": start_time_exclusive,
@@ -1537,6 +1588,11 @@ SCENARIOS: dict[str, Callable[[Switch], None]] = {
     "user_id_not_checked": user_id_not_checked,
     "read_scope_refused": read_scope_refused,
     "end_user_served": end_user_served,
+    # Profile conflicts, received created_at and calendar dates
+    "profile_conflict_first_wins": profile_conflict_first_wins,
+    "received_created_at_at_epoch": received_created_at_at_epoch,
+    "calendar_days_rolled_over": calendar_days_rolled_over,
+    "leap_day_refused": leap_day_refused,
     # Variations
     "oldest_first": oldest_first,
     "page_size_max_50": page_size_max_50,

@@ -304,3 +304,23 @@ class Quirk(Switch):
         "patch_identities_not_added",
         "Standard identifiers a PATCH adds to a profile are not added to the user's identities.",
     )
+    # Profile conflicts, received created_at and calendar dates (promises mutation testing found unchecked)
+    PROFILE_CONFLICT_FIRST_WINS = (
+        "profile_conflict_first_wins",
+        "A track request whose identifiers match two profiles of one source and type is stored against "
+        "the first of them instead of failing.",
+    )
+    RECEIVED_CREATED_AT_AT_EPOCH = (
+        "received_created_at_at_epoch",
+        "An event sent without created_at reads back with the time received, but time filters compare "
+        "it as created at the Unix epoch.",
+    )
+    CALENDAR_DAYS_ROLLED_OVER = (
+        "calendar_days_rolled_over",
+        "A time bound whose day is past the end of its month (2021-02-29, 2021-04-31) rolls over into "
+        "the next month instead of being answered 400.",
+    )
+    LEAP_DAY_REFUSED = (
+        "leap_day_refused",
+        "A time bound on 29 February is answered 400 StartTimestampNotValid, as if no year were a leap year.",
+    )
