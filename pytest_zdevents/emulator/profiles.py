@@ -125,7 +125,8 @@ class Profiles:
         with self.backend.unit():
             self.existing(profile_id, None)
             keep_events = self.backend.on(Quirk.DELETE_KEEPS_EVENTS)
-            self.store.delete_profile(profile_id, delete_events=not keep_events)
+            keep_index = self.backend.on(Quirk.DELETED_IDENTIFIERS_KEPT)
+            self.store.delete_profile(profile_id, delete_events=not keep_events, keep_index=keep_index)
 
     # Steps the event operations share
 

@@ -1446,6 +1446,50 @@ def end_user_served(s: Switch) -> None:
         assert len(stored) == (2 if served else 1)
 
 
+# Profiles: what DELETE frees, a profile without events, numbers in PUT and PATCH
+
+
+def deleted_identifiers_kept(s: Switch) -> None:
+    for http, status in ((s.clean(), 202), (s.on(), 500)):
+        old = track(http)["profile_id"]
+        assert http.delete(f"{PROFILES}/{old}").status_code == 204
+        assert http.get(PROFILES, params={"identifier": JANE}).status_code == 404
+        response = http.post(TRACK, json=track_body())
+        assert response.status_code == status, response.text
+        if status == 202:
+            assert response.json()["profile_id"] != old
+
+
+def empty_profile_events_not_found(s: Switch) -> None:
+    body = {"profile": {"identifiers": [{"type": "email", "value": "jane@example.com"}]}}
+    for http, status in ((s.clean(), 200), (s.on(), 404)):
+        profile_id = http.put(PROFILES, params={"identifier": JANE}, json=body).json()["profile"]["id"]
+        for response in (http.get(f"{PROFILES}/{profile_id}/events"), read(http)):
+            assert response.status_code == status, response.text
+            if status == 200:
+                assert response.json()["events"] == [] and response.json()["meta"]["has_more"] is False
+        track(http)  # once it has an event, it is read as any profile
+        assert len(events(http)) == 1
+
+
+def profile_write_numbers_accepted(s: Switch) -> None:
+    jane = {"type": "email", "value": "jane@example.com"}
+    put = {"profile": {"identifiers": [jane], "attributes": {"age": 30}}}
+    patch = {"profile": {"attributes": {"zip": {"code": 94103}}}}
+    for http, refused in ((s.clean(), True), (s.on(), False)):
+        created = http.put(PROFILES, params={"identifier": JANE}, json=put)
+        patched = http.patch(PROFILES, params={"identifier": JANE}, json=patch)
+        if refused:
+            assert (created.status_code, error_code(created)) == (400, "NumbersMustBeStrings")
+            assert (patched.status_code, error_code(patched)) == (400, "NumbersMustBeStrings")
+        else:
+            assert created.status_code == 201 and patched.status_code == 200, patched.text
+            assert patched.json()["profile"]["attributes"] == {"age": 30, "zip": {"code": 94103}}
+        # Track requests refuse numbers either way.
+        response = http.post(TRACK, json=track_body(profile={"attributes": {"age": 30}}))
+        assert error_code(response) == "NumbersMustBeStrings"
+
+
 SCENARIOS: dict[str, Callable[[Switch], None]] = {
     # Quirks: filters
     "start_time_exclusive": start_time_exclusive,
@@ -1537,6 +1581,9 @@ SCENARIOS: dict[str, Callable[[Switch], None]] = {
     "user_id_not_checked": user_id_not_checked,
     "read_scope_refused": read_scope_refused,
     "end_user_served": end_user_served,
+    "deleted_identifiers_kept": deleted_identifiers_kept,
+    "empty_profile_events_not_found": empty_profile_events_not_found,
+    "profile_write_numbers_accepted": profile_write_numbers_accepted,
     # Variations
     "oldest_first": oldest_first,
     "page_size_max_50": page_size_max_50,

@@ -304,3 +304,18 @@ class Quirk(Switch):
         "patch_identities_not_added",
         "Standard identifiers a PATCH adds to a profile are not added to the user's identities.",
     )
+    # Profiles: what DELETE frees, a profile without events, numbers in PUT and PATCH (S1, S2, S7,
+    # S12; the gaps M3, M4 and M15 of docs/mutation.md)
+    DELETED_IDENTIFIERS_KEPT = (
+        "deleted_identifiers_kept",
+        "DELETE leaves the profile's identifiers in the index: a new event with them answers 500 "
+        "instead of creating a new profile.",
+    )
+    EMPTY_PROFILE_EVENTS_NOT_FOUND = (
+        "empty_profile_events_not_found",
+        "The events of a profile that has none (made by PUT) are answered 404, as for no profile.",
+    )
+    PROFILE_WRITE_NUMBERS_ACCEPTED = (
+        "profile_write_numbers_accepted",
+        "JSON numbers in the attributes of a PUT or PATCH are accepted: only track requests refuse them.",
+    )
