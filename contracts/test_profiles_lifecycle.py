@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 import pytest
 
 from pytest_zdevents.runtime.isolation import CUSTOM_TYPE, EVENT_SOURCES, identifier_query
@@ -25,6 +26,16 @@ from pytest_zdevents.runtime.session import current
 
 #: How a target says it lacks an operation on a path whose GET (P2) it must serve.
 EXISTING_PATH = frozenset({405, 501})
+
+
+def register_put(zd: Kit, response: httpx.Response) -> None:
+    """Register for clean-up the profile a 2xx answer to a PUT names, if it names one."""
+    try:
+        profile_id = response.json()["profile"]["id"] if response.is_success else None
+    except (ValueError, KeyError, TypeError):
+        profile_id = None
+    if profile_id:
+        zd.created.add(str(profile_id))
 
 
 def put_new_profile(zd: Kit, **attributes: str) -> tuple[str, dict[str, str]]:
@@ -160,3 +171,60 @@ def test_a_json_number_in_written_attributes_is_refused(route: str, where: str, 
         f"are strings, including number values'; seed 000: 'All numbers must be strings'); {request} with "
         f"attributes {attributes} got {shown(response)}"
     )
+
+
+# --- Identifiers of another profile in a PUT or a PATCH -----------------------------------------
+
+#: The writes that would give a profile another profile's identifier, by route: the operation, and
+#: the statuses that mean the target lacks it (a 404 on a profile's own path is an answer).
+CONFLICTING = {
+    "P5": ("PUT /api/v2/user_profiles?identifier=", frozenset({404, 405, 501})),
+    "P6": ("PUT /api/v2/user_profiles/{profile_id}", EXISTING_PATH),
+    "P7": ("PATCH /api/v2/user_profiles/{profile_id}", EXISTING_PATH),
+}
+
+
+@pytest.mark.contract("profiles.writes.conflict_refused")
+@pytest.mark.parametrize("route", sorted(CONFLICTING))
+def test_a_write_with_another_profiles_identifier_fails(route: str, zd: Kit) -> None:
+    """Profile X has a custom identifier; a PUT by a fresh identifier query (P5, which matches no
+    profile), a PUT replacing profile Y (P6) or a PATCH of Y (P7) sends that identifier too. Custom
+    types only, so that no Zendesk user identity is involved. Afterwards it still finds X (P3)."""
+    taken = zd.namespace.identifier(CUSTOM_TYPE)
+    owner = zd.track(zd.namespace.identifier(CUSTOM_TYPE), taken).profile_id
+    zd.eventually(lambda: get_profile(zd.client, owner))
+    own = zd.namespace.identifier(CUSTOM_TYPE)
+    if route == "P5":
+        query = identifier_query(own)
+        request = f"PUT {PROFILES_PATH}?identifier={query}"
+        body = {"profile": zd.namespace.profile(own, taken)}
+        response = zd.client.put(PROFILES_PATH, params={"identifier": query}, json=body)
+    else:
+        other = zd.track(own).profile_id
+        zd.eventually(lambda: get_profile(zd.client, other))
+        if route == "P6":
+            request = f"PUT {profile_path(other)}"
+            body = {"profile": zd.namespace.profile(own, taken)}
+            response = zd.client.put(profile_path(other), json=body)
+        else:
+            request = f"PATCH {profile_path(other)}"
+            response = zd.client.patch(profile_path(other), json={"profile": {"identifiers": [taken]}})
+    operation, unsupported = CONFLICTING[route]
+    current().capabilities.require_operation(response, operation, "profile_writes", unsupported)
+    register_put(zd, response)
+    assert 400 <= response.status_code < 500, (
+        f"All the identifiers of a profile 'should belong to a single user and a single profile', else "
+        f"'the request will fail' (S2): {request} sending {taken}, an identifier of profile {owner}, "
+        f"MUST be refused with a 4xx; got {shown(response)}"
+    )
+    query = identifier_query(taken)
+
+    def still_the_owners() -> None:
+        found = zd.client.get(PROFILES_PATH, params={"identifier": query})
+        got = found.json().get("profile", {}).get("id") if found.status_code == 200 else None
+        assert got == owner, (
+            f"A request that fails changes nothing (S2): GET {PROFILES_PATH}?identifier={query} must "
+            f"still find profile {owner}; got {shown(found)}"
+        )
+
+    zd.eventually(still_the_owners)

@@ -1490,6 +1490,26 @@ def profile_write_numbers_accepted(s: Switch) -> None:
         assert error_code(response) == "NumbersMustBeStrings"
 
 
+def profile_writes_take_identifiers(s: Switch) -> None:
+    taken, other = {"type": "shop_id", "value": "1"}, {"type": "shop_id", "value": "2"}
+    for http, refused in ((s.clean(), True), (s.on(), False)):
+        owner = track(http, identifiers=[taken])["profile_id"]
+        profile_id = track(http, "john@example.com")["profile_id"]
+        patched = http.patch(f"{PROFILES}/{profile_id}", json={"profile": {"identifiers": [taken]}})
+        created = http.put(
+            PROFILES,
+            params={"identifier": "shoppingnow:customer:shop_id:2"},
+            json={"profile": {"identifiers": [other, taken]}},
+        )
+        if refused:
+            assert (patched.status_code, created.status_code) == (409, 409), created.text
+            assert error_code(patched) == error_code(created) == "IdentifierConflict"
+        else:
+            assert (patched.status_code, created.status_code) == (200, 201), created.text
+        found = http.get(PROFILES, params={"identifier": "shoppingnow:customer:shop_id:1"}).json()["profile"]
+        assert (found["id"] == owner) is refused
+
+
 SCENARIOS: dict[str, Callable[[Switch], None]] = {
     # Quirks: filters
     "start_time_exclusive": start_time_exclusive,
@@ -1584,6 +1604,7 @@ SCENARIOS: dict[str, Callable[[Switch], None]] = {
     "deleted_identifiers_kept": deleted_identifiers_kept,
     "empty_profile_events_not_found": empty_profile_events_not_found,
     "profile_write_numbers_accepted": profile_write_numbers_accepted,
+    "profile_writes_take_identifiers": profile_writes_take_identifiers,
     # Variations
     "oldest_first": oldest_first,
     "page_size_max_50": page_size_max_50,

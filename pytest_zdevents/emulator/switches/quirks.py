@@ -304,8 +304,8 @@ class Quirk(Switch):
         "patch_identities_not_added",
         "Standard identifiers a PATCH adds to a profile are not added to the user's identities.",
     )
-    # Profiles: what DELETE frees, a profile without events, numbers in PUT and PATCH (S1, S2, S7,
-    # S12; the gaps M3, M4 and M15 of docs/mutation.md)
+    # Profiles: what DELETE frees, a profile without events, numbers in PUT and PATCH, identifiers
+    # of another profile in PUT and PATCH (S1, S2, S7, S12; gaps M3, M4, M15, M1 of docs/mutation.md)
     DELETED_IDENTIFIERS_KEPT = (
         "deleted_identifiers_kept",
         "DELETE leaves the profile's identifiers in the index: a new event with them answers 500 "
@@ -318,4 +318,9 @@ class Quirk(Switch):
     PROFILE_WRITE_NUMBERS_ACCEPTED = (
         "profile_write_numbers_accepted",
         "JSON numbers in the attributes of a PUT or PATCH are accepted: only track requests refuse them.",
+    )
+    PROFILE_WRITES_TAKE_IDENTIFIERS = (
+        "profile_writes_take_identifiers",
+        "A PUT or PATCH that gives a profile identifiers of another profile of its source and type "
+        "takes them over instead of failing.",
     )
