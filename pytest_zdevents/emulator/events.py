@@ -116,6 +116,9 @@ class Events:
         descending = not backend.on(Variation.OLDEST_FIRST)
         with backend.lock:
             scope, scope_id = self._scope(user_id, profile_id, query)
+            empty_not_found = backend.on(Quirk.EMPTY_PROFILE_EVENTS_NOT_FOUND)
+            if scope == "profile" and scope_id and empty_not_found and not self._count(scope_id):
+                raise ProfileNotFound.by_id(scope_id)  # the bug: no events taken for no profile
             events: list[Event] = []
             if scope_id is not None:
                 events = self.store.events_page(

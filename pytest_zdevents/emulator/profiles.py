@@ -62,7 +62,8 @@ class Profiles:
                 assert query is not None
                 found = self.by_query(query)
                 if found is None:
-                    if self.store.profile_ids_for(query.source, query.type, identifiers):
+                    taken = self.store.profile_ids_for(query.source, query.type, identifiers)
+                    if taken and not self.backend.on(Quirk.PROFILE_WRITES_TAKE_IDENTIFIERS):
                         raise IdentifierConflict.between_profiles(query.source, query.type)
                     return self.create(query.source, query.type, wanted, identifiers, user_id), True
                 profile = found
@@ -125,7 +126,8 @@ class Profiles:
         with self.backend.unit():
             self.existing(profile_id, None)
             keep_events = self.backend.on(Quirk.DELETE_KEEPS_EVENTS)
-            self.store.delete_profile(profile_id, delete_events=not keep_events)
+            keep_index = self.backend.on(Quirk.DELETED_IDENTIFIERS_KEPT)
+            self.store.delete_profile(profile_id, delete_events=not keep_events, keep_index=keep_index)
 
     # Steps the event operations share
 
@@ -237,6 +239,8 @@ class Profiles:
             )
 
     def check_no_other_profile(self, profile: Profile, identifiers: list[Identifier]) -> None:
+        if self.backend.on(Quirk.PROFILE_WRITES_TAKE_IDENTIFIERS):  # reached by PUT and PATCH only
+            return
         if self.store.profile_ids_for(profile.source, profile.type, identifiers) - {profile.id}:
             raise IdentifierConflict.between_profiles(profile.source, profile.type)
 

@@ -200,15 +200,15 @@ class _Reader:
         return value
 
     def strings_only(
-        self, key: str, *, required: bool = False, allow_null_members: bool = False
+        self, key: str, *, required: bool = False, allow_null_members: bool = False, numbers: bool = False
     ) -> dict[str, Any] | None:
-        """An object (properties, attributes) in which no value, however deep, is a number, and
-        nothing is nested deeper than :data:`MAX_NESTING`."""
+        """An object (properties, attributes) in which no value, however deep, is a number (unless
+        ``numbers``), and nothing is nested deeper than :data:`MAX_NESTING`."""
         value = self.object(key, required=required)
         if value is not None:
             for member, item in value.items():
                 if not (allow_null_members and item is None):
-                    _check_tree(item, f"{self._name(key)}.{member}", self.switches, depth=1)
+                    _check_tree(item, f"{self._name(key)}.{member}", self.switches, depth=1, numbers=numbers)
             if self.switches.on(Quirk.EMPTY_VALUES_DROPPED):
                 value = _without_empty(value)
         return value
@@ -253,14 +253,14 @@ class _Reader:
         return merged([], result)  # the same identifier twice is one identifier
 
 
-def _check_tree(value: Any, path: str, switches: Switches, *, depth: int) -> None:
+def _check_tree(value: Any, path: str, switches: Switches, *, depth: int, numbers: bool = False) -> None:
     """Refuse numbers and nesting deeper than MAX_NESTING below ``value``."""
     # deep_nesting_refused: properties.item.name passes, properties.shipping.address.city does not.
     max_nesting = 2 if switches.on(Quirk.DEEP_NESTING_REFUSED) else MAX_NESTING
     if depth > max_nesting:
         raise NestingTooDeep(f"{path} is nested more than {max_nesting} levels deep; flatten the structure.")
     number = isinstance(value, int | float) and not isinstance(value, bool)
-    if number and not switches.on(Quirk.NUMBERS_ACCEPTED):
+    if number and not numbers and not switches.on(Quirk.NUMBERS_ACCEPTED):
         raise NumbersMustBeStrings(
             f"{path} is the number {value!r}; the API doesn't accept numeric values, "
             f'send it as the string "{value}".'
@@ -271,10 +271,10 @@ def _check_tree(value: Any, path: str, switches: Switches, *, depth: int) -> Non
         raise NumbersMustBeStrings(f"{path} is the numeric value {value!r}; the API doesn't accept it.")
     if isinstance(value, dict):
         for key, item in value.items():
-            _check_tree(item, f"{path}.{key}", switches, depth=depth + 1)
+            _check_tree(item, f"{path}.{key}", switches, depth=depth + 1, numbers=numbers)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            _check_tree(item, f"{path}[{index}]", switches, depth=depth + 1)
+            _check_tree(item, f"{path}[{index}]", switches, depth=depth + 1, numbers=numbers)
 
 
 def _without_empty(value: dict[str, Any]) -> dict[str, Any]:
@@ -353,11 +353,13 @@ def profile_input(body: dict[str, Any], switches: Switches, *, with_source_type:
     if user_id is not None:
         user_id_path(user_id)
     stamps = switches.on(Quirk.PROFILE_TIMESTAMPS_WRITABLE)
+    # profile_write_numbers_accepted: a PUT (not a track request) lets numbers through.
+    numbers = not with_source_type and switches.on(Quirk.PROFILE_WRITE_NUMBERS_ACCEPTED)
     return ProfileInput(
         source=source,
         type=type_,
         name=reader.string("name"),
-        attributes=reader.strings_only("attributes"),
+        attributes=reader.strings_only("attributes", numbers=numbers),
         identifiers=reader.identifiers("identifiers", required=True),
         user_id=user_id,
         created_at=reader.string("created_at") if stamps else None,
@@ -373,7 +375,9 @@ def patch_input(body: dict[str, Any], switches: Switches) -> ProfileInput:
         source=None,
         type=None,
         name=reader.string("name"),
-        attributes=reader.strings_only("attributes", allow_null_members=True),
+        attributes=reader.strings_only(
+            "attributes", allow_null_members=True, numbers=switches.on(Quirk.PROFILE_WRITE_NUMBERS_ACCEPTED)
+        ),
         identifiers=reader.identifiers("identifiers", required=False),
     )
 

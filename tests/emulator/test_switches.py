@@ -1497,6 +1497,70 @@ def leap_day_refused(s: Switch) -> None:
         assert len(events(http, **{"filter[start_time]": "2024-03-01T00:00:00Z"})) == 1
 
 
+# Profiles: what DELETE frees, a profile without events, numbers in PUT and PATCH
+
+
+def deleted_identifiers_kept(s: Switch) -> None:
+    for http, status in ((s.clean(), 202), (s.on(), 500)):
+        old = track(http)["profile_id"]
+        assert http.delete(f"{PROFILES}/{old}").status_code == 204
+        assert http.get(PROFILES, params={"identifier": JANE}).status_code == 404
+        response = http.post(TRACK, json=track_body())
+        assert response.status_code == status, response.text
+        if status == 202:
+            assert response.json()["profile_id"] != old
+
+
+def empty_profile_events_not_found(s: Switch) -> None:
+    body = {"profile": {"identifiers": [{"type": "email", "value": "jane@example.com"}]}}
+    for http, status in ((s.clean(), 200), (s.on(), 404)):
+        profile_id = http.put(PROFILES, params={"identifier": JANE}, json=body).json()["profile"]["id"]
+        for response in (http.get(f"{PROFILES}/{profile_id}/events"), read(http)):
+            assert response.status_code == status, response.text
+            if status == 200:
+                assert response.json()["events"] == [] and response.json()["meta"]["has_more"] is False
+        track(http)  # once it has an event, it is read as any profile
+        assert len(events(http)) == 1
+
+
+def profile_write_numbers_accepted(s: Switch) -> None:
+    jane = {"type": "email", "value": "jane@example.com"}
+    put = {"profile": {"identifiers": [jane], "attributes": {"age": 30}}}
+    patch = {"profile": {"attributes": {"zip": {"code": 94103}}}}
+    for http, refused in ((s.clean(), True), (s.on(), False)):
+        created = http.put(PROFILES, params={"identifier": JANE}, json=put)
+        patched = http.patch(PROFILES, params={"identifier": JANE}, json=patch)
+        if refused:
+            assert (created.status_code, error_code(created)) == (400, "NumbersMustBeStrings")
+            assert (patched.status_code, error_code(patched)) == (400, "NumbersMustBeStrings")
+        else:
+            assert created.status_code == 201 and patched.status_code == 200, patched.text
+            assert patched.json()["profile"]["attributes"] == {"age": 30, "zip": {"code": 94103}}
+        # Track requests refuse numbers either way.
+        response = http.post(TRACK, json=track_body(profile={"attributes": {"age": 30}}))
+        assert error_code(response) == "NumbersMustBeStrings"
+
+
+def profile_writes_take_identifiers(s: Switch) -> None:
+    taken, other = {"type": "shop_id", "value": "1"}, {"type": "shop_id", "value": "2"}
+    for http, refused in ((s.clean(), True), (s.on(), False)):
+        owner = track(http, identifiers=[taken])["profile_id"]
+        profile_id = track(http, "john@example.com")["profile_id"]
+        patched = http.patch(f"{PROFILES}/{profile_id}", json={"profile": {"identifiers": [taken]}})
+        created = http.put(
+            PROFILES,
+            params={"identifier": "shoppingnow:customer:shop_id:2"},
+            json={"profile": {"identifiers": [other, taken]}},
+        )
+        if refused:
+            assert (patched.status_code, created.status_code) == (409, 409), created.text
+            assert error_code(patched) == error_code(created) == "IdentifierConflict"
+        else:
+            assert (patched.status_code, created.status_code) == (200, 201), created.text
+        found = http.get(PROFILES, params={"identifier": "shoppingnow:customer:shop_id:1"}).json()["profile"]
+        assert (found["id"] == owner) is refused
+
+
 SCENARIOS: dict[str, Callable[[Switch], None]] = {
     # Quirks: filters
     "start_time_exclusive": start_time_exclusive,
@@ -1593,6 +1657,10 @@ SCENARIOS: dict[str, Callable[[Switch], None]] = {
     "received_created_at_at_epoch": received_created_at_at_epoch,
     "calendar_days_rolled_over": calendar_days_rolled_over,
     "leap_day_refused": leap_day_refused,
+    "deleted_identifiers_kept": deleted_identifiers_kept,
+    "empty_profile_events_not_found": empty_profile_events_not_found,
+    "profile_write_numbers_accepted": profile_write_numbers_accepted,
+    "profile_writes_take_identifiers": profile_writes_take_identifiers,
     # Variations
     "oldest_first": oldest_first,
     "page_size_max_50": page_size_max_50,

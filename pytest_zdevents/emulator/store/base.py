@@ -45,7 +45,12 @@ class Store(Protocol):
         """Insert or replace ``profile`` and re-index its identifiers."""
         ...
 
-    def delete_profile(self, profile_id: str, *, delete_events: bool = True) -> None: ...
+    def delete_profile(
+        self, profile_id: str, *, delete_events: bool = True, keep_index: bool = False
+    ) -> None:
+        """Remove the profile (and its events unless not ``delete_events``); ``keep_index`` leaves
+        its identifiers in the index, pointing at nothing (the deleted_identifiers_kept quirk)."""
+        ...
 
     def user_profiles(self, user_id: str) -> list[Profile]:
         """The user's profiles, oldest first."""

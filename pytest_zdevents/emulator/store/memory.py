@@ -100,8 +100,11 @@ class MemoryStore:
                 if self._identifier_index.get(key) == profile_id:
                     del self._identifier_index[key]
 
-    def delete_profile(self, profile_id: str, *, delete_events: bool = True) -> None:
-        self._unindex(profile_id)
+    def delete_profile(
+        self, profile_id: str, *, delete_events: bool = True, keep_index: bool = False
+    ) -> None:
+        if not keep_index:
+            self._unindex(profile_id)
         profile = self._profiles.pop(profile_id, None)
         if profile is not None:
             self._user_profile_ids[profile.user_id].pop(profile_id)

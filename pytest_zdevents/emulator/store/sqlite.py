@@ -249,9 +249,12 @@ class SqliteStore:
             [(source, type_, kind, value) for kind, value in identifiers_from_json(identifiers)],
         )
 
-    def delete_profile(self, profile_id: str, *, delete_events: bool = True) -> None:
+    def delete_profile(
+        self, profile_id: str, *, delete_events: bool = True, keep_index: bool = False
+    ) -> None:
         with self.atomic():
-            self._unindex(profile_id)
+            if not keep_index:
+                self._unindex(profile_id)
             self._conn.execute("DELETE FROM profiles WHERE id = ?", (profile_id,))
             if delete_events:
                 self._conn.execute("DELETE FROM events WHERE profile_id = ? AND orphaned = 0", (profile_id,))

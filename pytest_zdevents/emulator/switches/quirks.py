@@ -324,3 +324,23 @@ class Quirk(Switch):
         "leap_day_refused",
         "A time bound on 29 February is answered 400 StartTimestampNotValid, as if no year were a leap year.",
     )
+    # Profiles: what DELETE frees, a profile without events, numbers in PUT and PATCH, identifiers
+    # of another profile in PUT and PATCH (S1, S2, S7, S12; gaps M3, M4, M15, M1 of docs/mutation.md)
+    DELETED_IDENTIFIERS_KEPT = (
+        "deleted_identifiers_kept",
+        "DELETE leaves the profile's identifiers in the index: a new event with them answers 500 "
+        "instead of creating a new profile.",
+    )
+    EMPTY_PROFILE_EVENTS_NOT_FOUND = (
+        "empty_profile_events_not_found",
+        "The events of a profile that has none (made by PUT) are answered 404, as for no profile.",
+    )
+    PROFILE_WRITE_NUMBERS_ACCEPTED = (
+        "profile_write_numbers_accepted",
+        "JSON numbers in the attributes of a PUT or PATCH are accepted: only track requests refuse them.",
+    )
+    PROFILE_WRITES_TAKE_IDENTIFIERS = (
+        "profile_writes_take_identifiers",
+        "A PUT or PATCH that gives a profile identifiers of another profile of its source and type "
+        "takes them over instead of failing.",
+    )
