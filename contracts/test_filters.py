@@ -30,7 +30,7 @@ from pytest_zdevents.runtime.kit import Kit
 from pytest_zdevents.runtime.paths import profile_events_path
 from pytest_zdevents.runtime.reads import one_event, read_all
 from pytest_zdevents.runtime.timeline import SCOPES, Timeline, show, within_source
-from pytest_zdevents.runtime.timestamps import instant, stamp
+from pytest_zdevents.runtime.timestamps import CLOCK_SKEW, instant, stamp
 
 A, B = EVENT_SOURCES
 T0, T1, T2 = EVENT_TYPES
@@ -211,11 +211,6 @@ def test_end_time_is_inclusive(timeline: Timeline, scope: str) -> None:
         (stamp(t), marks[:1]),  # equal to the first event
     ]
     check_bound(timeline, scope, "filter[end_time]", "equal to or before", cases)
-
-
-#: The clock skew between this client and the target that ingestion.created_at.as_sent_or_received
-#: allows for a created_at set when the event is received.
-CLOCK_SKEW = timedelta(minutes=5)
 
 
 @pytest.mark.contract("filters.time.created_when_received")

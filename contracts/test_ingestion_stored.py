@@ -17,10 +17,7 @@ from pytest_zdevents.runtime.kit import Kit
 from pytest_zdevents.runtime.paths import profile_events_path
 from pytest_zdevents.runtime.reads import events_shown, one_event, read_all
 from pytest_zdevents.runtime.timeline import SCOPES, within_source
-from pytest_zdevents.runtime.timestamps import instant, stamp
-
-#: How far the target's clock may be from ours when a timestamp is compared with "now".
-CLOCK_SKEW = timedelta(minutes=5)
+from pytest_zdevents.runtime.timestamps import CLOCK_SKEW, instant, stamp
 
 
 def assert_received_then(

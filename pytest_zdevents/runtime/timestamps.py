@@ -13,6 +13,9 @@ from typing import Any, Literal
 
 #: A UTC offset in minutes, or ``"Z"``.
 Offset = int | Literal["Z"]
+#: How far the target's clock may be from this client's when a time the target set (created_at
+#: of an event sent without one) is compared with the client's "now".
+CLOCK_SKEW = timedelta(minutes=5)
 #: Offsets to write in: Z and +00:00, whole and part hours either side of UTC.
 OFFSETS: tuple[Offset, ...] = ("Z", 0, 120, -300, 330, 585, -600, 840)
 
