@@ -1,5 +1,5 @@
-"""Authentication: who may do what. A token with only the users:read scope reads, and an end
-user, with valid credentials of their own, is refused.
+"""Authentication: who may do what. A token with only the users:read scope reads, a token with
+users:write writes, and an end user, with valid credentials of their own, is refused.
 
 Each contract reads a profile this run tracked, once it reads back with the run's own credentials,
 so that an answer about access is not an answer about data not there yet. Only the status is
@@ -81,6 +81,26 @@ def test_a_read_only_token_reads(zd: Kit, zd_target: Target) -> None:
         "Profiles and events are part of the user resource, and 'the users:read scope grants read access "
         f"to all profile and event resources' (S14): these reads with such a token MUST be served: {refused}"
     )
+
+
+@pytest.mark.contract("auth.write_scope.writes_served")
+def test_a_token_with_the_write_scope_writes(zd: Kit, zd_target: Target) -> None:
+    """An event tracked for a profile of this run through E6 with the run's OAuth token, which the
+    oauth_scopes capability says has users:write (the read-only one is the other token); then read
+    back with the run's own credentials."""
+    token = zd_target.oauth_token
+    if not token:
+        pytest.skip("No OAuth access token for the target (--zd-oauth-token); its writes were not checked.")
+    tracked = shown_profile(zd)
+    event = zd.namespace.event()
+    events_path = profile_events_path(tracked.profile_id)
+    with zd.client.with_credentials(headers={"Authorization": f"Bearer {token}"}) as other:
+        response = other.post(events_path, json={"event": event})
+    assert response.is_success, (
+        "'users:write covers writes' (S14): tracking an event with an OAuth token that has the "
+        f"users:write scope MUST be served; POST {events_path} (E6) got {shown(response)}"
+    )
+    zd.eventually(lambda: one_event(zd.client, events_path, mark_of(event)))
 
 
 @pytest.mark.contract("auth.end_user.refused")

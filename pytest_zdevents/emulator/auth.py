@@ -78,7 +78,8 @@ def authenticate(
             return "full" if settings.on(Quirk.END_USER_SERVED) else "end_user"
     elif scheme.lower() == "bearer":
         if any(_same_token(value, token, settings) for token in settings.oauth_tokens):
-            return "full"
+            # The bug of bearer_writes_refused: every OAuth token is taken for a read-only one.
+            return "read" if settings.on(Quirk.BEARER_WRITES_REFUSED) else "full"
         if any(_same_token(value, token, settings) for token in settings.read_only_oauth_tokens):
             return "read"
     raise _unauthenticated()

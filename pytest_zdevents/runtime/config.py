@@ -77,7 +77,12 @@ OPTIONS: tuple[Option, ...] = (
     Option("url", "Base URL of the implementation to test; the embedded emulator when not given."),
     Option("email", "Agent email for Basic authentication ({email}/token:{api_token})."),
     Option("token", "API token for Basic authentication.", secret=True),
-    Option("oauth_token", "OAuth access token, sent as Authorization: Bearer.", secret=True),
+    Option(
+        "oauth_token",
+        "OAuth access token, sent as Authorization: Bearer; with the oauth_scopes capability, one that "
+        "has users:write.",
+        secret=True,
+    ),
     Option(
         "read_only_oauth_token",
         "An OAuth access token with only the users:read scope, for the write-forbidden contract.",

@@ -819,6 +819,15 @@ def token_prefix_checked(s: Switch) -> None:
             assert status_with(http, bearer(near)) == status, near
 
 
+def bearer_writes_refused(s: Switch) -> None:
+    credentials = {"email": AGENT, "token": API_TOKEN, "oauth_tokens": [OAUTH]}
+    for http, status in ((s.clean(**credentials), 202), (s.on(**credentials), 403)):
+        assert status_with(http, as_agent()) == 202
+        assert status_with(http, bearer(OAUTH)) == status
+        # Reads with the token are served either way.
+        assert http.get(TRACK, params={"identifier": JANE}, headers=bearer(OAUTH)).status_code == 200
+
+
 def event_id_per_profile(s: Switch) -> None:
     clean, on = s.clean(), s.on()
     for http in (clean, on):
@@ -1632,6 +1641,7 @@ SCENARIOS: dict[str, Callable[[Switch], None]] = {
     # Quirks: credentials part by part, unique ids, the docs' own examples, empty values
     "basic_email_not_checked": basic_email_not_checked,
     "token_prefix_checked": token_prefix_checked,
+    "bearer_writes_refused": bearer_writes_refused,
     "event_id_per_profile": event_id_per_profile,
     "profile_id_per_second": profile_id_per_second,
     "digit_strings_refused": digit_strings_refused,

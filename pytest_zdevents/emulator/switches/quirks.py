@@ -172,6 +172,10 @@ class Quirk(Switch):
         "basic_email_not_checked",
         "Basic authentication checks the API token but not the email address before /token.",
     )
+    BEARER_WRITES_REFUSED = (
+        "bearer_writes_refused",
+        "Every OAuth token is taken for one of only users:read: writes with a users:write token are 403.",
+    )
     TOKEN_PREFIX_CHECKED = (
         "token_prefix_checked",
         "API and OAuth tokens are compared on their first 8 characters only, so a truncated, "
