@@ -1,5 +1,6 @@
-"""Identifiers and users: a profile no user shares an identifier with gets a user of its own,
-identifiers of two users or of two profiles are refused, and the requests that select a profile or
+"""Identifiers and users: a profile no user shares an identifier with gets a user of its own, an
+email a later event adds becomes its user's identity, identifiers of two users or of two profiles
+are refused, and the requests that select a profile or
 a user need what the docs require: an identifier query of four parts, and a user id that is an
 integer.
 
@@ -15,7 +16,7 @@ from pytest_zdevents.runtime.isolation import CUSTOM_TYPE, EVENT_SOURCES, PROFIL
 from pytest_zdevents.runtime.isolation import identifier_query as query_of
 from pytest_zdevents.runtime.kit import Kit
 from pytest_zdevents.runtime.paths import IDENTIFIER_EVENTS_PATH, PROFILES_PATH
-from pytest_zdevents.runtime.reads import get_profile, shown
+from pytest_zdevents.runtime.reads import get_profile, identifier_pairs, shown
 from pytest_zdevents.runtime.tracking import ANSWER_CONTRACT, SetupFailed, Tracked
 
 
@@ -93,6 +94,65 @@ def test_identifiers_of_two_users_are_refused_and_link_nothing(zd: Kit) -> None:
             f"{promise}, and a request that failed links nothing: GET {PROFILES_PATH}?identifier={query} "
             f"should find no profile (404, S2); got {shown(response)}"
         )
+
+
+@pytest.mark.contract("identifiers.user.conflict_refused")
+def test_an_event_adding_another_users_email_to_a_profile_is_refused(zd: Kit) -> None:
+    """Two profiles of this run with fresh emails, so two users, the second in the other suite
+    source; then an event for the first (its email first) that also brings the second's email. It
+    is refused, and the first profile does not get that email."""
+    first, second = zd.track(), zd.track(profile={"source": EVENT_SOURCES[1]})
+    if _user_of(first) == _user_of(second):
+        raise SetupFailed(
+            "identifiers.user.anonymous_created",
+            f"two profiles with fresh emails name the same user {first.user_id}.",
+        )
+    for tracked in (first, second):  # both users have their identities before the request
+        zd.eventually(lambda tracked=tracked: get_profile(zd.client, tracked.profile_id))
+    promise = (
+        "'All the identifiers should belong to a single user ... When identifiers for multiple users are "
+        f"provided, the request will fail' (S2): an event adding to profile {first.profile_id} the email of "
+        f"another user's profile {second.profile_id} MUST be refused with a 4xx"
+    )
+    zd.track.refused(
+        {
+            "profile": zd.namespace.profile(*first.identifiers, *second.identifiers),
+            "event": zd.namespace.event(),
+        },
+        promise,
+    )
+    taken = identifier_pairs(get_profile(zd.client, first.profile_id).get("identifiers"))
+    assert identifier_pairs(second.identifiers).isdisjoint(taken), (
+        f"{promise}, and links nothing: profile {first.profile_id} now has {sorted(taken)}"
+    )
+
+
+@pytest.mark.contract("identifiers.user.added_identity")
+def test_an_email_a_later_event_adds_becomes_an_identity_of_the_user(zd: Kit) -> None:
+    """A profile of this run with a fresh email; a later event that adds a second fresh email (the
+    known one first); once the profile has it, a profile of the other suite source with only the
+    second email is associated with the first profile's user."""
+    first = zd.track()
+    added = zd.namespace.identifier("email")
+    later = zd.track(*first.identifiers, added)
+    if later.profile_id != first.profile_id:
+        raise SetupFailed(
+            "identifiers.profile.match_or_create",
+            f"an event with the known email of profile {first.profile_id} went to {later.profile_id}.",
+        )
+
+    def has_it() -> None:
+        have = identifier_pairs(get_profile(zd.client, first.profile_id).get("identifiers"))
+        assert identifier_pairs([added]) <= have, f"profile {first.profile_id} has {sorted(have)}"
+
+    zd.eventually(has_it)
+    other = zd.track(added, profile={"source": EVENT_SOURCES[1]})
+    assert other.user_id == _user_of(first), (
+        "'Any email, phone, Facebook, SDK or X identifier added to a profile is automatically added as an "
+        f"identity to the user' (S2): {added['value']} was added to profile {first.profile_id} of user "
+        f"{first.user_id}, so a new profile with it MUST be associated with that user; it got "
+        f"{other.user_id or 'no user_id'}"
+    )
 
 
 @pytest.mark.contract("identifiers.profile.conflict_refused")

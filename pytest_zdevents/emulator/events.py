@@ -72,7 +72,8 @@ class Events:
         assert profile is not None
         check_owner(profile, user_id)
         if not self.backend.on(Quirk.IDENTIFIERS_NOT_ADDED):
-            self.profiles.add_identifiers(profile, wanted.identifiers)
+            claim = not self.backend.on(Quirk.ADDED_IDENTITIES_NOT_CLAIMED)
+            self.profiles.add_identifiers(profile, wanted.identifiers, claim=claim)
         return profile
 
     def _store(self, profile: Profile, wanted: EventInput) -> None:

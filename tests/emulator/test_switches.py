@@ -819,6 +819,20 @@ def token_prefix_checked(s: Switch) -> None:
             assert status_with(http, bearer(near)) == status, near
 
 
+def added_identities_not_claimed(s: Switch) -> None:
+    for http, same in ((s.clean(), True), (s.on(), False)):
+        first = track(http)
+        track(
+            http,
+            identifiers=[
+                {"type": "email", "value": "jane@example.com"},
+                {"type": "email", "value": "j@example.com"},
+            ],
+        )
+        other = track(http, "j@example.com", profile={"source": "othersource"})
+        assert (other["user_id"] == first["user_id"]) is same
+
+
 def bearer_writes_refused(s: Switch) -> None:
     credentials = {"email": AGENT, "token": API_TOKEN, "oauth_tokens": [OAUTH]}
     for http, status in ((s.clean(**credentials), 202), (s.on(**credentials), 403)):
@@ -1642,6 +1656,7 @@ SCENARIOS: dict[str, Callable[[Switch], None]] = {
     "basic_email_not_checked": basic_email_not_checked,
     "token_prefix_checked": token_prefix_checked,
     "bearer_writes_refused": bearer_writes_refused,
+    "added_identities_not_claimed": added_identities_not_claimed,
     "event_id_per_profile": event_id_per_profile,
     "profile_id_per_second": profile_id_per_second,
     "digit_strings_refused": digit_strings_refused,

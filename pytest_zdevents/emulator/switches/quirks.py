@@ -172,6 +172,10 @@ class Quirk(Switch):
         "basic_email_not_checked",
         "Basic authentication checks the API token but not the email address before /token.",
     )
+    ADDED_IDENTITIES_NOT_CLAIMED = (
+        "added_identities_not_claimed",
+        "Standard identifiers a later event adds to a profile are not added to the user's identities.",
+    )
     BEARER_WRITES_REFUSED = (
         "bearer_writes_refused",
         "Every OAuth token is taken for one of only users:read: writes with a users:write token are 403.",
