@@ -92,7 +92,7 @@ def test_each_quirk_fails_the_contracts_it_breaks(pytester: pytest.Pytester, qui
             *contract_files(expected),
             "--zd-emulator-quirk",
             quirk,
-            "--zd-eventually-timeout=2",
+            "--zd-eventually-timeout=0.5",
             *selection,
         ]
     missed = {}
