@@ -27,6 +27,19 @@ def _user_of(tracked: Tracked) -> str:
     return tracked.user_id
 
 
+def _two_users(zd: Kit, first: Tracked, second: Tracked) -> tuple[Tracked, Tracked]:
+    """Two profiles tracked with fresh emails, checked to name two users, once both are readable
+    (so that both users have their identities before the request under test)."""
+    if _user_of(first) == _user_of(second):
+        raise SetupFailed(
+            "identifiers.user.anonymous_created",
+            f"two profiles with fresh emails name the same user {first.user_id}.",
+        )
+    for tracked in (first, second):
+        zd.eventually(lambda tracked=tracked: get_profile(zd.client, tracked.profile_id))
+    return first, second
+
+
 @pytest.mark.contract("identifiers.user.anonymous_created")
 def test_a_profile_no_user_shares_an_identifier_with_gets_a_user_of_its_own(zd: Kit) -> None:
     """Three new profiles: two with a fresh email each, one with a fresh identifier of a custom type.
@@ -69,14 +82,7 @@ def test_identifiers_of_two_users_are_refused_and_link_nothing(zd: Kit) -> None:
     """Two profiles of this run, each with a fresh email and so each with a user of its own; then a
     profile of the other suite source with both emails. It is refused, and no profile of that
     source has either email afterwards."""
-    first, second = zd.track(), zd.track()
-    if _user_of(first) == _user_of(second):
-        raise SetupFailed(
-            "identifiers.user.anonymous_created",
-            f"two profiles with fresh emails name the same user {first.user_id}.",
-        )
-    for tracked in (first, second):  # both users have their identities before the request
-        zd.eventually(lambda tracked=tracked: get_profile(zd.client, tracked.profile_id))
+    first, second = _two_users(zd, zd.track(), zd.track())
     identifiers = [*first.identifiers, *second.identifiers]
     body = {
         "profile": zd.namespace.profile(*identifiers, source=EVENT_SOURCES[1]),
@@ -101,14 +107,7 @@ def test_an_event_adding_another_users_email_to_a_profile_is_refused(zd: Kit) ->
     """Two profiles of this run with fresh emails, so two users, the second in the other suite
     source; then an event for the first (its email first) that also brings the second's email. It
     is refused, and the first profile does not get that email."""
-    first, second = zd.track(), zd.track(profile={"source": EVENT_SOURCES[1]})
-    if _user_of(first) == _user_of(second):
-        raise SetupFailed(
-            "identifiers.user.anonymous_created",
-            f"two profiles with fresh emails name the same user {first.user_id}.",
-        )
-    for tracked in (first, second):  # both users have their identities before the request
-        zd.eventually(lambda tracked=tracked: get_profile(zd.client, tracked.profile_id))
+    first, second = _two_users(zd, zd.track(), zd.track(profile={"source": EVENT_SOURCES[1]}))
     promise = (
         "'All the identifiers should belong to a single user ... When identifiers for multiple users are "
         f"provided, the request will fail' (S2): an event adding to profile {first.profile_id} the email of "

@@ -9,6 +9,8 @@ touched; the 40-character source and type is one fixed name (AT_NAME_LIMIT).
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from pytest_zdevents.runtime.isolation import AT_NAME_LIMIT, CUSTOM_TYPE, identifier_query, mark_of
@@ -118,31 +120,25 @@ def test_an_identifier_type_or_value_of_60_characters_is_accepted(part: str, zd:
 def test_a_person_has_up_to_20_profiles_and_a_21st_fails(zd: Kit) -> None:
     """A profile tracked through E5 names its user; 19 more profiles for that user through E4,
     each with a new identifier, are accepted; a 21st is refused."""
-    first = zd.track.accepted(
-        {
-            "profile": zd.namespace.profile(zd.namespace.identifier(CUSTOM_TYPE)),
-            "event": zd.namespace.event(),
-        },
-        "Tracking an event for a new profile MUST be accepted (S1)",
-    )
-    path = user_events_path(first.user_id)
-    for n in range(2, MAX_PROFILES + 1):
-        body = {
+
+    def new_profile() -> dict[str, Any]:
+        """A track body for a profile of a fresh identifier of a non-standard type."""
+        return {
             "profile": zd.namespace.profile(zd.namespace.identifier(CUSTOM_TYPE)),
             "event": zd.namespace.event(),
         }
+
+    first = zd.track.accepted(new_profile(), "Tracking an event for a new profile MUST be accepted (S1)")
+    path = user_events_path(first.user_id)
+    for n in range(2, MAX_PROFILES + 1):
         zd.track.accepted(
-            body,
+            new_profile(),
             f"A person may have 20 profiles (S15), so creating profile {n} of user {first.user_id} MUST be "
             "accepted",
             path,
         )
-    body = {
-        "profile": zd.namespace.profile(zd.namespace.identifier(CUSTOM_TYPE)),
-        "event": zd.namespace.event(),
-    }
     zd.track.refused(
-        body,
+        new_profile(),
         f"User {first.user_id} has 20 profiles, the most a person may have (S15), so creating a 21st "
         "MUST fail (S2: 'When creating a new profile for a user exceeds the maximum number of profiles, "
         "the request will fail'), with a 4xx",

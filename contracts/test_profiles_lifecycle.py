@@ -41,15 +41,7 @@ def register_put(zd: Kit, response: httpx.Response) -> None:
 def put_new_profile(zd: Kit, **attributes: str) -> tuple[str, dict[str, str]]:
     """PUT (P5) a fresh profile by the identifier query of a fresh email, where no profile matches:
     its id and that identifier, once the profile is readable (P2)."""
-    email = zd.namespace.identifier("email")
-    response = zd.client.put(
-        PROFILES_PATH,
-        params={"identifier": identifier_query(email)},
-        json={"profile": zd.namespace.profile(email, attributes=attributes)},
-    )
-    current().capabilities.require_operation(
-        response, "PUT /api/v2/user_profiles?identifier=", "profile_writes"
-    )
+    response, email = zd.put_new_profile(attributes)
     assert response.status_code in (200, 201), (
         f"PUT {PROFILES_PATH}?identifier= with no matching profile must create it (S2); got {shown(response)}"
     )

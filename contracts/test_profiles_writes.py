@@ -187,15 +187,7 @@ def test_put_by_id_replaces(zd: Kit) -> None:
 )
 def test_empty_attributes_read_back_as_put(attributes: dict[str, Any], zd: Kit) -> None:
     """P5 creates a fresh profile with the attributes; read back through P2."""
-    email = zd.namespace.identifier("email")
-    response = zd.client.put(
-        PROFILES_PATH,
-        params={"identifier": identifier_query(email)},
-        json={"profile": zd.namespace.profile(email, attributes=attributes)},
-    )
-    current().capabilities.require_operation(
-        response, "PUT /api/v2/user_profiles?identifier=", "profile_writes"
-    )
+    response, _ = zd.put_new_profile(attributes)
     profile_id = register(zd.created, response)
     assert response.status_code in (200, 201), (
         f"PUT {PROFILES_PATH}?identifier= must create the profile (S2); got {response.status_code}: "

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+
+import httpx
 
 from pytest_zdevents.runtime.cleanup import Created
 from pytest_zdevents.runtime.client import ZdClient
 from pytest_zdevents.runtime.eventually import Eventually
-from pytest_zdevents.runtime.isolation import Namespace
+from pytest_zdevents.runtime.isolation import Namespace, identifier_query
+from pytest_zdevents.runtime.paths import PROFILES_PATH
+from pytest_zdevents.runtime.session import current
 from pytest_zdevents.runtime.timeline import Timeline
 from pytest_zdevents.runtime.tracking import Tracker
 
@@ -25,3 +30,18 @@ class Kit:
     def timeline(self) -> Timeline:
         """A fresh profile to track marked events for and read them by scope."""
         return Timeline(self.track, self.eventually)
+
+    def put_new_profile(self, attributes: dict[str, Any]) -> tuple[httpx.Response, dict[str, str]]:
+        """PUT (P5) a profile with ``attributes`` by the identifier query of a fresh email, which no
+        profile matches: the answer, unchecked, and that email identifier. A target without the
+        optional writes skips the test (``profile_writes``)."""
+        email = self.namespace.identifier("email")
+        response = self.client.put(
+            PROFILES_PATH,
+            params={"identifier": identifier_query(email)},
+            json={"profile": self.namespace.profile(email, attributes=attributes)},
+        )
+        current().capabilities.require_operation(
+            response, "PUT /api/v2/user_profiles?identifier=", "profile_writes"
+        )
+        return response, email
