@@ -20,22 +20,22 @@ from starlette.routing import Route
 
 from .. import __version__
 from .auth import authenticate, permission_denied
+from .bodies import read_body
 from .control import control_routes
+from .decoding import parse_json_object
 from .errors import (
     ApiError,
     HttpError,
     InternalError,
     MethodNotAllowed,
     NotFound,
-    PayloadTooLarge,
     TooManyRequests,
-    UnsupportedMediaType,
 )
 from .host import Host
-from .journal import body_for_journal, masked_headers
+from .hosts import split_host
+from .journal import masked_headers
 from .responses import ApiResponses, Body, Handler, api_routes, optional_handlers
 from .switches import Quirk, Variation
-from .validation import parse_json_object
 from .views import error_body
 
 logger = logging.getLogger(__name__)
@@ -65,8 +65,12 @@ class Api:
     async def handle(self, request: Request, methods: dict[str, Handler]) -> Response:
         started = time.monotonic()
         raw = b""
+        # The path as the server decoded it, not request.url: a hostile Host header can make the
+        # URL unparseable, and this must not fail.
+        path = request.scope["path"]
         headers: dict[str, str] = {}
         try:
+            split_host(request.headers.get("host", ""))
             headers = self._rate_limit()
             if self.host.settings.on(Variation.PROFILE_WRITES_OFF):
                 # The Profiles API's writes (P4-P9) are optional: without them, only reads remain.
@@ -77,7 +81,7 @@ class Api:
             if handler is None:
                 allow = ", ".join([*methods, "HEAD"] if "GET" in methods else methods)
                 raise MethodNotAllowed(
-                    f"{request.method} is not allowed on {request.url.path}; use {allow}.",
+                    f"{request.method} is not allowed on {path}; use {allow}.",
                     headers={"Allow": allow},
                 )
             settings = self.host.settings
@@ -89,14 +93,17 @@ class Api:
             if access == "end_user" or read_refused or (not reading and access != "full"):
                 raise permission_denied(access)
             if request.method in ("POST", "PUT", "PATCH"):
-                raw = await self._read_body(request)
+                accepted = _PATCH_TYPES if request.method == "PATCH" else _JSON_TYPES
+                raw = await read_body(
+                    request, accepted=accepted, limit=settings.max_body_bytes, timeout=settings.body_timeout
+                )
                 body = parse_json_object(raw)
             status, answer = handler(request, body)
             response = _json(status, answer)
         except ApiError as error:
-            response = self.error_response(error, user_route=request.url.path.startswith(USER_ROUTES))
+            response = self.error_response(error, user_route=path.startswith(USER_ROUTES))
         except Exception:
-            logger.exception("The emulator failed on %s %s", request.method, request.url.path)
+            logger.exception("The emulator failed on %s %s", request.method, path)
             response = self.error_response(InternalError("The emulator failed; see its log."))
         response.headers.update(headers)
         if request.method == "HEAD":
@@ -105,13 +112,13 @@ class Api:
             {
                 "time": time.time(),
                 "method": request.method,
-                "path": request.url.path,
-                "query": request.url.query,
+                "path": path,
+                "query": request.scope["query_string"].decode("latin-1"),
                 "headers": masked_headers(request.headers.items()),
-                "body": body_for_journal(raw) if raw else None,
                 "status": response.status_code,
                 "duration_ms": round((time.monotonic() - started) * 1000, 3),
-            }
+            },
+            raw,
         )
         return response
 
@@ -128,26 +135,6 @@ class Api:
                 f"More than {limiter.rate} requests a second; retry after {wait} seconds.", headers=headers
             )
         return headers
-
-    async def _read_body(self, request: Request) -> bytes:
-        accepted = _PATCH_TYPES if request.method == "PATCH" else _JSON_TYPES
-        media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        if media_type not in accepted:
-            raise UnsupportedMediaType(
-                f"Send the body as {' or '.join(sorted(accepted))}, not {media_type or 'no Content-Type'}."
-            )
-        limit = self.host.settings.max_body_bytes
-        too_large = PayloadTooLarge(f"The body is over the limit of {limit} bytes.")
-        declared = request.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > limit:
-            raise too_large
-        chunks, size = [], 0
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > limit:
-                raise too_large
-            chunks.append(chunk)
-        return b"".join(chunks)
 
     def error_response(self, error: ApiError, *, user_route: bool = False) -> Response:
         """The answer for ``error``. ``user_route``: the request was for a route under
@@ -183,7 +170,7 @@ def create_app(host: Host) -> Starlette:
         if isinstance(exc, HTTPException) and exc.status_code != 404:
             error: ApiError = HttpError(exc.status_code, str(exc.detail), headers=exc.headers)
         else:
-            error = NotFound(f"There is no operation at {request.url.path}; see openapi.yaml.")
+            error = NotFound(f"There is no operation at {request.scope['path']}; see openapi.yaml.")
         return api.error_response(error)
 
     app = Starlette(

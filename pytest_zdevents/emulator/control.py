@@ -6,7 +6,7 @@ listens on loopback by default.
 
 from __future__ import annotations
 
-import json
+import logging
 from typing import Any
 
 from starlette.requests import Request
@@ -14,12 +14,18 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from .. import __version__
-from .errors import ApiError, InvalidJson, InvalidSettings
+from .bodies import read_body
+from .decoding import parse_json
+from .errors import ApiError, InternalError, InvalidSettings
 from .host import Host
 from .switches import QUIRKS, VARIATIONS
 from .views import envelope
 
+logger = logging.getLogger(__name__)
+
 PREFIX = "/__zdevents"
+#: The largest state an import takes: far more than any test seeds, far less than would hurt.
+MAX_IMPORT_BYTES = 64 * 1024 * 1024
 _CHANGEABLE = ("lag", "rate_limit", "quirks", "variations")
 
 
@@ -40,10 +46,10 @@ def settings_json(host: Host) -> dict[str, Any]:
 
 def control_routes(emulator: Host) -> list[Route]:
     async def read_json(request: Request) -> Any:
-        try:
-            return json.loads(await request.body())
-        except ValueError as exc:
-            raise InvalidJson(str(exc)) from None
+        timeout = emulator.settings.body_timeout
+        return parse_json(
+            await read_body(request, accepted={"application/json"}, limit=MAX_IMPORT_BYTES, timeout=timeout)
+        )
 
     def guarded(handler: Any) -> Any:
         async def endpoint(request: Request) -> Response:
@@ -51,6 +57,12 @@ def control_routes(emulator: Host) -> list[Route]:
                 return await handler(request)
             except ApiError as error:
                 # Never the variations' bodies: the control plane is the emulator's own API.
+                return JSONResponse(envelope(error), status_code=error.status, headers=error.headers)
+            except Exception:
+                logger.exception(
+                    "The emulator's control plane failed on %s %s", request.method, request.scope["path"]
+                )
+                error = InternalError("The emulator failed; see its log.")
                 return JSONResponse(envelope(error), status_code=error.status)
 
         return endpoint
@@ -63,7 +75,8 @@ def control_routes(emulator: Host) -> list[Route]:
         return Response(status_code=204)
 
     async def state(request: Request) -> Response:
-        if request.method == "GET":
+        # HEAD is a GET without the body (Starlette serves it wherever GET is): it never imports.
+        if request.method in ("GET", "HEAD"):
             return JSONResponse(emulator.export())
         return JSONResponse({"imported": emulator.import_(await read_json(request))})
 

@@ -103,6 +103,11 @@ class InvalidUserId(BadRequest):
     title = "Invalid attribute"
 
 
+class InvalidHost(BadRequest):
+    code = "InvalidHost"
+    title = "Invalid Host header"
+
+
 # 400: request bodies
 
 
@@ -297,7 +302,13 @@ class StateRecordExists(Conflict):
     title = "Record exists"
 
 
-# 413, 415, 429, 500
+# 408, 413, 415, 429, 499, 500
+
+
+class RequestTimeout(ApiError):
+    status = 408
+    code = "RequestTimeout"
+    title = "Request timeout"
 
 
 class PayloadTooLarge(ApiError):
@@ -316,6 +327,15 @@ class TooManyRequests(ApiError):
     status = 429
     code = "TooManyRequests"
     title = "Too Many Requests"
+
+
+class ClientClosedRequest(ApiError):
+    """The client went away before its body arrived (nginx's 499): nobody reads the answer, but
+    the journal shows what happened."""
+
+    status = 499
+    code = "ClientClosedRequest"
+    title = "Client closed request"
 
 
 class InternalError(ApiError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -9,6 +10,11 @@ from .switches import QUIRKS, VARIATIONS, Quirk, Variation, unknown_names
 
 DEFAULT_PAGE_SIZE = 100
 MAX_BODY_BYTES = 1024 * 1024
+#: How long a request's body may take to arrive, in seconds.
+BODY_TIMEOUT = 10.0
+#: The longest lag: events a test would wait more than a day for are events it never sees.
+MAX_LAG = 86_400
+MAX_RATE_LIMIT = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -31,6 +37,7 @@ class EmulatorSettings:
     variations: frozenset[str] = frozenset()
     max_body_bytes: int = MAX_BODY_BYTES
     journal_size: int = 1000
+    body_timeout: float = BODY_TIMEOUT
 
     def __post_init__(self) -> None:
         for kind, names, known in (
@@ -42,15 +49,23 @@ class EmulatorSettings:
                 raise ValueError(
                     f"Unknown {kind} {', '.join(unknown)}. Known {kind}s: {', '.join(sorted(known))}."
                 )
-        if isinstance(self.lag, bool) or not isinstance(self.lag, int | float) or self.lag < 0:
-            raise ValueError(f"lag must be zero or more seconds, not {self.lag!r}.")
-        rate = self.rate_limit
-        if rate is not None and (isinstance(rate, bool) or not isinstance(rate, int) or rate < 1):
-            raise ValueError(
-                f"rate_limit must be a whole number of requests a second, 1 or more, not {rate!r}."
-            )
+        _check_number("lag", self.lag, "seconds", 0, MAX_LAG)
+        if self.rate_limit is not None:
+            _check_number("rate_limit", self.rate_limit, "requests a second", 1, MAX_RATE_LIMIT, whole=True)
+        _check_number("max_body_bytes", self.max_body_bytes, "bytes", 1, 2**31, whole=True)
+        _check_number("journal_size", self.journal_size, "entries", 0, 1_000_000, whole=True)
+        _check_number("body_timeout", self.body_timeout, "seconds", 0.001, 3_600)
         if (self.email is None) != (self.token is None):
             raise ValueError("Give both email and token for Basic authentication, or neither.")
+        credentials = (("email", self.email), ("API token", self.token))
+        blank = [name for name, value in credentials if value is not None and not value.strip()]
+        if any(not token.strip() for token in self.oauth_tokens | self.read_only_oauth_tokens):
+            blank.append("OAuth token")
+        if blank:
+            raise ValueError(
+                f"The {blank[0]} is empty, which would switch authentication off unseen; give a "
+                "non-empty value, or leave the credentials out to serve without authentication."
+            )
 
     @property
     def auth_required(self) -> bool:
@@ -71,3 +86,18 @@ class EmulatorSettings:
 
     def changed(self, **changes: Any) -> EmulatorSettings:
         return replace(self, **changes)
+
+
+def _check_number(
+    name: str, value: object, unit: str, low: float, high: float, *, whole: bool = False
+) -> None:
+    """``value`` is a finite number (a whole one if ``whole``) from ``low`` to ``high``, or ValueError."""
+    kinds = int if whole else int | float
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, kinds)
+        or not math.isfinite(value)
+        or not low <= value <= high
+    ):
+        kind = "a whole number" if whole else "a number"
+        raise ValueError(f"{name} must be {kind} of {unit} from {low:g} to {high:,}, not {value!r:.40}.")

@@ -6,11 +6,11 @@ against the spec is never refused with a 400 and an invalid one always is.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from typing import Any
 
+from .decoding import type_name
 from .errors import (
     CreatedAtNotValid,
     InvalidEventSourceLength,
@@ -18,7 +18,6 @@ from .errors import (
     InvalidFieldType,
     InvalidFieldValue,
     InvalidIdentifierTypeLength,
-    InvalidJson,
     InvalidProfileSourceLength,
     InvalidProfileTypeLength,
     InvalidUserId,
@@ -106,30 +105,6 @@ class ProfileInput:
     updated_at: str | None = None
 
 
-def _type_name(value: Any) -> str:
-    return {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}.get(
-        type(value), "null" if value is None else "a number"
-    )
-
-
-def parse_json_object(raw: bytes) -> dict[str, Any]:
-    """The body as a JSON object, or 400 ``InvalidJson``."""
-
-    def reject_constant(name: str) -> None:
-        raise ValueError(f"{name} is not JSON")
-
-    try:
-        value = json.loads(raw, parse_constant=reject_constant)
-    except (ValueError, RecursionError) as exc:
-        raise InvalidJson(f"The body could not be read as JSON: {exc}.") from None
-    if not isinstance(value, dict):
-        raise InvalidJson(
-            f"The body must be a JSON object, not {_type_name(value)}.",
-            title="Request body is not a JSON object",
-        )
-    return value
-
-
 def user_id_path(value: str) -> str:
     """A ``user_id`` path segment: Zendesk user ids are integers."""
     if not _USER_ID.fullmatch(value):
@@ -161,7 +136,7 @@ class _Reader:
                 raise NumbersMustBeStrings(
                     f'{self._name(key)} must be a string; send numbers as strings, e.g. "16505556789".'
                 )
-            raise InvalidFieldType(f"{self._name(key)} must be {expected}, not {_type_name(value)}.")
+            raise InvalidFieldType(f"{self._name(key)} must be {expected}, not {type_name(value)}.")
         return value
 
     def object(self, key: str, *, required: bool = False) -> dict[str, Any] | None:
@@ -231,7 +206,7 @@ class _Reader:
         for index, item in enumerate(value):
             path = f"{field_name}[{index}]"
             if not isinstance(item, dict):
-                raise InvalidFieldType(f"{path} must be an object {{type, value}}, not {_type_name(item)}.")
+                raise InvalidFieldType(f"{path} must be an object {{type, value}}, not {type_name(item)}.")
             reader = _Reader(item, path, self.switches)
             id_type = reader.string("type", required=True)
             id_value = reader.string("value", required=True)
@@ -303,7 +278,7 @@ def _member(body: dict[str, Any], key: str, switches: Switches) -> dict[str, Any
     if key not in body:
         raise MissingField(f"{key} is required.")
     if not isinstance(value, dict):
-        raise InvalidFieldType(f"{key} must be an object, not {_type_name(value)}.")
+        raise InvalidFieldType(f"{key} must be an object, not {type_name(value)}.")
     return value
 
 

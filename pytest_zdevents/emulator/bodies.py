@@ -1,0 +1,49 @@
+"""Reading a request's body off the wire: of an accepted media type, within a size and a time.
+
+Part of the HTTP layer, for the API's writes and the control plane's alike. A body over the limit is
+refused as soon as it is declared or has arrived past it, so it is never held whole; a client that
+sends it slower than the timeout allows, or goes away, ends the read, not the server.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+import anyio
+from starlette.requests import ClientDisconnect, Request
+
+from .errors import ClientClosedRequest, PayloadTooLarge, RequestTimeout, UnsupportedMediaType
+
+
+def media_type(request: Request) -> str:
+    """The request's media type, lower-cased, without parameters; empty when none was sent."""
+    return request.headers.get("content-type", "").split(";")[0].strip().lower()
+
+
+async def read_body(request: Request, *, accepted: Collection[str], limit: int, timeout: float) -> bytes:
+    """The body, or 415 for another media type, 413 past ``limit`` bytes, 408 when it has not all
+    arrived within ``timeout`` seconds, 499 when the client disconnected first."""
+    sent = media_type(request)
+    if sent not in accepted:
+        raise UnsupportedMediaType(
+            f"Send the body as {' or '.join(sorted(accepted))}, not {sent or 'no Content-Type'}."
+        )
+    too_large = PayloadTooLarge(f"The body is over the limit of {limit} bytes.")
+    declared = request.headers.get("content-length", "")
+    if declared.isascii() and declared.isdigit() and (len(declared) > 18 or int(declared) > limit):
+        raise too_large
+    chunks, size = [], 0
+    try:
+        with anyio.fail_after(timeout):
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > limit:
+                    raise too_large
+                chunks.append(chunk)
+    except TimeoutError:
+        raise RequestTimeout(
+            f"The body did not arrive within {timeout:g} seconds ({size} bytes came); send it whole."
+        ) from None
+    except ClientDisconnect:
+        raise ClientClosedRequest(f"The client disconnected after {size} bytes of its body.") from None
+    return b"".join(chunks)
