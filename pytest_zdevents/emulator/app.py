@@ -22,7 +22,7 @@ from .. import __version__
 from .auth import authenticate, permission_denied
 from .bodies import read_body
 from .control import control_routes
-from .decoding import parse_json_object
+from .decoding import check_query, parse_json_object
 from .errors import (
     ApiError,
     HttpError,
@@ -71,6 +71,7 @@ class Api:
         headers: dict[str, str] = {}
         try:
             split_host(request.headers.get("host", ""))
+            check_query(request.scope["query_string"])
             headers = self._rate_limit()
             if self.host.settings.on(Variation.PROFILE_WRITES_OFF):
                 # The Profiles API's writes (P4-P9) are optional: without them, only reads remain.

@@ -13,8 +13,9 @@ import json
 import math
 import re
 from typing import Any
+from urllib.parse import unquote_to_bytes
 
-from .errors import InvalidJson
+from .errors import InvalidJson, InvalidQueryString
 
 #: An escape that can make a surrogate; only then is the parsed value searched for a lone one.
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
@@ -46,7 +47,7 @@ def parse_json(raw: bytes) -> Any:
     except ValueError as exc:
         raise InvalidJson(f"The body could not be read as JSON: {exc}.") from None
     if _SURROGATE_ESCAPE.search(text):
-        where = lone_surrogate(value)
+        where = unwritable(value)
         if where is not None:
             raise InvalidJson(
                 f"The text at {where} has a lone surrogate escape (\\ud800 to \\udfff), which is not "
@@ -54,6 +55,18 @@ def parse_json(raw: bytes) -> Any:
                 title="Request body is not valid Unicode",
             )
     return value
+
+
+def check_query(raw: bytes) -> None:
+    """400 ``InvalidQueryString`` unless the query string, percent-decoded, is UTF-8 text: the
+    server would otherwise read each stray byte as U+FFFD, and store an identifier nobody sent."""
+    try:
+        unquote_to_bytes(raw).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidQueryString(
+            f"The query string, percent-decoded, is not UTF-8 text (byte {exc.start} cannot be read); "
+            "encode text as UTF-8 before percent-encoding it."
+        ) from None
 
 
 def type_name(value: Any) -> str:
@@ -73,8 +86,9 @@ def parse_json_object(raw: bytes) -> dict[str, Any]:
     return value
 
 
-def lone_surrogate(value: Any) -> str | None:
-    """Where in ``value`` a string or key holds a lone surrogate (``$.a[0]``), or None.
+def unwritable(value: Any) -> str | None:
+    """Where in ``value`` (``$.a[0]``) JSON text cannot carry what it holds: a string or key with a
+    lone surrogate, or a number that is not finite; None when it can carry all of it.
 
     Iterative: a value the parser read may be nested as deep as the recursion limit allows."""
     stack: list[tuple[str, Any]] = [("$", value)]
@@ -82,12 +96,14 @@ def lone_surrogate(value: Any) -> str | None:
         path, item = stack.pop()
         if isinstance(item, str) and not _encodable(item):
             return path
+        if isinstance(item, float) and not math.isfinite(item):
+            return path
         if isinstance(item, dict):
             for key, child in item.items():
-                if not _encodable(key):
+                if isinstance(key, str) and not _encodable(key):
                     return f"{path} (a key)"
                 stack.append((f"{path}.{key}", child))
-        elif isinstance(item, list):
+        elif isinstance(item, list | tuple):
             stack.extend((f"{path}[{i}]", child) for i, child in enumerate(item))
     return None
 

@@ -103,6 +103,11 @@ class InvalidUserId(BadRequest):
     title = "Invalid attribute"
 
 
+class InvalidQueryString(BadRequest):
+    code = "InvalidQueryString"
+    title = "Query string is not UTF-8"
+
+
 class InvalidHost(BadRequest):
     code = "InvalidHost"
     title = "Invalid Host header"

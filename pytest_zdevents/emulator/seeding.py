@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from .backend import Backend
+from .decoding import unwritable
 from .errors import ApiError, IdentifierConflict, InvalidState, StateRecordExists, UserConflict
 from .identifiers import STANDARD_TYPES, default_name, normalize
 from .model import Event, Identifier, Profile, User
@@ -60,6 +61,10 @@ def import_records(backend: Backend, data: Any) -> dict[str, int]:
     """Add the users, profiles and events of ``data``; answer how many of each."""
     if not isinstance(data, dict):
         raise InvalidState("The state must be a JSON object.")
+    # What the HTTP route decoded is sound already; Emulator.import_() takes any Python value.
+    where = unwritable(data)
+    if where is not None:
+        raise InvalidState(f"{where} is not JSON: a lone surrogate or a number that is not finite.")
     with backend.unit():
         plan = _Plan(backend)
         users = [plan.user(record, f"users[{i}]") for i, record in enumerate(_records(data, "users"))]
