@@ -2,6 +2,7 @@
 
 zdevents-emulator --host 127.0.0.1 --port 8080 [--email E --token T] [--db PATH]
                   [--lag SECONDS] [--rate-limit N] [--quirk NAME ...] [--variation NAME ...]
+                  [--allow-host NAME ...]
 """
 
 from __future__ import annotations
@@ -40,6 +41,14 @@ def parser() -> argparse.ArgumentParser:
         default=[],
         metavar="TOKEN",
         help="a Bearer token with only the users:read scope (writes get 403)",
+    )
+    p.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="serve the control plane to requests for this host name too, besides loopback names "
+        "and IP addresses (repeatable; e.g. a docker-compose service name)",
     )
     p.add_argument("--db", metavar="PATH", help="keep state in this SQLite file (default: memory)")
     p.add_argument(
@@ -89,6 +98,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             rate_limit=args.rate_limit,
             quirks=frozenset(args.quirk),
             variations=frozenset(args.variation),
+            allowed_hosts=frozenset(args.allow_host),
         )
         emulator = Emulator(settings, seed=args.seed)
         sock = bind(args.host, args.port)

@@ -162,5 +162,5 @@ def bind(host: str, port: int) -> socket.socket:
 
 def _frozen(fields: dict[str, Any]) -> dict[str, Any]:
     """Settings fields with list-like switch and token values made frozensets."""
-    sets = ("quirks", "variations", "oauth_tokens", "read_only_oauth_tokens")
+    sets = ("quirks", "variations", "oauth_tokens", "read_only_oauth_tokens", "allowed_hosts")
     return {k: frozenset(v) if k in sets and v is not None else v for k, v in fields.items()}
