@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import uvicorn
 
 from .. import __version__
-from .runtime import Emulator, bind
+from .runtime import Emulator, bind, exposure
 from .settings import EmulatorSettings
 from .switches import QUIRKS, VARIATIONS
 
@@ -106,6 +106,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"zdevents-emulator: {exc}", file=sys.stderr)
         return 2
     host, port = sock.getsockname()[:2]
+    warning = exposure(host, settings.auth_required)
+    if warning is not None:
+        print(f"zdevents-emulator: warning: {warning}", file=sys.stderr, flush=True)
     shown = f"[{host}]" if ":" in host else host
     print(f"zdevents-emulator {__version__} listening on http://{shown}:{port}", flush=True)
     server = uvicorn.Server(uvicorn.Config(emulator.app, log_level="warning", lifespan="off"))
