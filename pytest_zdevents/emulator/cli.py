@@ -2,6 +2,7 @@
 
 zdevents-emulator --host 127.0.0.1 --port 8080 [--email E --token T] [--db PATH]
                   [--lag SECONDS] [--rate-limit N] [--quirk NAME ...] [--variation NAME ...]
+                  [--allow-host NAME ...]
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Sequence
 import uvicorn
 
 from .. import __version__
-from .runtime import Emulator, bind
+from .runtime import Emulator, bind, exposure
 from .settings import EmulatorSettings
 from .switches import QUIRKS, VARIATIONS
 
@@ -40,6 +41,14 @@ def parser() -> argparse.ArgumentParser:
         default=[],
         metavar="TOKEN",
         help="a Bearer token with only the users:read scope (writes get 403)",
+    )
+    p.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="serve the control plane to requests for this host name too, besides loopback names "
+        "and IP addresses (repeatable; e.g. a docker-compose service name)",
     )
     p.add_argument("--db", metavar="PATH", help="keep state in this SQLite file (default: memory)")
     p.add_argument(
@@ -89,6 +98,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             rate_limit=args.rate_limit,
             quirks=frozenset(args.quirk),
             variations=frozenset(args.variation),
+            allowed_hosts=frozenset(args.allow_host),
         )
         emulator = Emulator(settings, seed=args.seed)
         sock = bind(args.host, args.port)
@@ -96,6 +106,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"zdevents-emulator: {exc}", file=sys.stderr)
         return 2
     host, port = sock.getsockname()[:2]
+    warning = exposure(host, settings.auth_required)
+    if warning is not None:
+        print(f"zdevents-emulator: warning: {warning}", file=sys.stderr, flush=True)
     shown = f"[{host}]" if ":" in host else host
     print(f"zdevents-emulator {__version__} listening on http://{shown}:{port}", flush=True)
     server = uvicorn.Server(uvicorn.Config(emulator.app, log_level="warning", lifespan="off"))

@@ -1,7 +1,8 @@
 """The control plane under ``/__zdevents/``: health, reset, state, journal and settings.
 
-As moto's and WireMock's admin APIs, it is never rate-limited or authenticated: the emulator
-listens on loopback by default.
+As moto's and WireMock's admin APIs, it is never rate-limited. It is guarded (:mod:`.guard`): only
+loopback names, IP addresses and allowed hosts, never a page of another site, and, when the API has
+credentials, the same credentials to read the data or change anything.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from .. import __version__
 from .bodies import read_body
 from .decoding import parse_json
 from .errors import ApiError, InternalError, InvalidSettings
+from .guard import admit
 from .host import Host
 from .switches import QUIRKS, VARIATIONS
 from .views import envelope
@@ -41,6 +43,7 @@ def settings_json(host: Host) -> dict[str, Any]:
         "variations": sorted(settings.variations),
         "page_size_max": settings.page_size_max,
         "max_body_bytes": settings.max_body_bytes,
+        "allowed_hosts": sorted(settings.allowed_hosts),
     }
 
 
@@ -51,9 +54,10 @@ def control_routes(emulator: Host) -> list[Route]:
             await read_body(request, accepted={"application/json"}, limit=MAX_IMPORT_BYTES, timeout=timeout)
         )
 
-    def guarded(handler: Any) -> Any:
+    def guarded(route: str, handler: Any) -> Any:
         async def endpoint(request: Request) -> Response:
             try:
+                admit(request, route, emulator.settings, emulator.service.is_end_user)
                 return await handler(request)
             except ApiError as error:
                 # Never the variations' bodies: the control plane is the emulator's own API.
@@ -108,4 +112,4 @@ def control_routes(emulator: Host) -> list[Route]:
         ("/settings", settings, ["GET", "PATCH"]),
         ("/switches", switches, ["GET"]),
     ]
-    return [Route(PREFIX + path, guarded(handler), methods=methods) for path, handler, methods in table]
+    return [Route(PREFIX + path, guarded(path, handler), methods=methods) for path, handler, methods in table]

@@ -211,6 +211,21 @@ class PermissionDenied(Forbidden):
     title = "Insufficient permissions to perform operation"
 
 
+class ForeignHost(Forbidden):
+    """Control plane: a ``Host`` that is not loopback, an IP address or an allowed host (DNS
+    rebinding)."""
+
+    code = "ForeignHost"
+    title = "Host not served"
+
+
+class CrossSiteRequest(Forbidden):
+    """Control plane: a request a browser sent from another site (``Origin``, ``Sec-Fetch-Site``)."""
+
+    code = "CrossSiteRequest"
+    title = "Cross-site request"
+
+
 # 404
 
 

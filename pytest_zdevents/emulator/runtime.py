@@ -11,9 +11,11 @@ True
 
 from __future__ import annotations
 
+import ipaddress
 import socket
 import threading
 import time
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -97,8 +99,13 @@ class Emulator:
         return httpx.Client(transport=InProcessTransport(self.app), **kwargs)
 
     def serve(self, host: str = "127.0.0.1", port: int = 0) -> ServedEmulator:
-        """Serve on ``host:port`` from a background thread (port 0 picks a free one)."""
-        return ServedEmulator(self, host, port)
+        """Serve on ``host:port`` from a background thread (port 0 picks a free one). On an
+        address other than loopback, warns (a UserWarning) that other machines reach it."""
+        served = ServedEmulator(self, host, port)
+        text = exposure(served.host, self.settings.auth_required)
+        if text is not None:
+            warnings.warn(text, UserWarning, stacklevel=2)
+        return served
 
     def close(self) -> None:
         self.service.close()
@@ -160,7 +167,26 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+def exposure(address: str, auth_required: bool) -> str | None:
+    """What to tell whoever serves the emulator on ``address`` (an IP address, as a socket bound
+    to it reports it), or None on loopback: the warning of ``zdevents-emulator`` and of
+    :meth:`Emulator.serve`."""
+    try:
+        if ipaddress.ip_address(address.split("%")[0]).is_loopback:
+            return None
+    except ValueError:
+        pass
+    what = "the API and the control plane (/__zdevents/)"
+    reach = f"The emulator listens on {address}, not a loopback address: every machine that can reach it"
+    if auth_required:
+        return f"{reach} reaches {what}, behind the credentials given; bind 127.0.0.1 to keep them here."
+    return (
+        f"{reach} reaches {what} without credentials; give --email and --token (email= and token= "
+        "in Python) so that both need them, or bind 127.0.0.1."
+    )
+
+
 def _frozen(fields: dict[str, Any]) -> dict[str, Any]:
     """Settings fields with list-like switch and token values made frozensets."""
-    sets = ("quirks", "variations", "oauth_tokens", "read_only_oauth_tokens")
+    sets = ("quirks", "variations", "oauth_tokens", "read_only_oauth_tokens", "allowed_hosts")
     return {k: frozenset(v) if k in sets and v is not None else v for k, v in fields.items()}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -38,6 +39,8 @@ class EmulatorSettings:
     max_body_bytes: int = MAX_BODY_BYTES
     journal_size: int = 1000
     body_timeout: float = BODY_TIMEOUT
+    #: Host names the control plane serves besides loopback names and IP addresses (``--allow-host``).
+    allowed_hosts: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         for kind, names, known in (
@@ -66,6 +69,7 @@ class EmulatorSettings:
                 f"The {blank[0]} is empty, which would switch authentication off unseen; give a "
                 "non-empty value, or leave the credentials out to serve without authentication."
             )
+        _check_host_names(self)
 
     @property
     def auth_required(self) -> bool:
@@ -86,6 +90,22 @@ class EmulatorSettings:
 
     def changed(self, **changes: Any) -> EmulatorSettings:
         return replace(self, **changes)
+
+
+#: A host name: dot-separated labels of letters, digits, "-" and "_" (a docker-compose service's).
+_HOST_NAME = re.compile(r"[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*")
+
+
+def _check_host_names(settings: EmulatorSettings) -> None:
+    """The allowed hosts, lower-cased; a value that is not a host name (a URL, a port) is a
+    ValueError, as it would never match a ``Host`` header."""
+    names = frozenset(str(name).lower() for name in settings.allowed_hosts)
+    wrong = sorted(name for name in names if not _HOST_NAME.fullmatch(name))
+    if wrong:
+        raise ValueError(
+            f"{wrong[0]!r:.80} is not a host name; give a name such as emulator, no scheme or port."
+        )
+    object.__setattr__(settings, "allowed_hosts", names)
 
 
 def _check_number(

@@ -27,6 +27,8 @@ def basic(credentials: str) -> str:
 
 
 GOOD_BASIC = basic(f"{EMAIL}/token:{TOKEN}")
+#: The control plane's data and writes need credentials too when the API has some.
+AGENT = {"Authorization": GOOD_BASIC}
 
 
 @pytest.fixture
@@ -155,7 +157,7 @@ def test_bad_or_missing_credentials_are_401(
 
 def test_a_401_stores_nothing(http: httpx.Client) -> None:
     assert_unauthenticated(http.post(TRACK, json=track_body()))
-    assert http.get("/__zdevents/state").json()["profiles"] == []
+    assert http.get("/__zdevents/state", headers=AGENT).json()["profiles"] == []
 
 
 def test_credentials_are_checked_before_the_body(http: httpx.Client) -> None:
@@ -230,13 +232,13 @@ def test_read_only_token_cannot_write(
     http: httpx.Client, jane: dict[str, Any], method: str, path: str, body: dict[str, Any] | None
 ) -> None:
     """A token with only users:read gets 403 on every write, DELETE included, and changes nothing."""
-    before = http.get("/__zdevents/state").json()
+    before = http.get("/__zdevents/state", headers=AGENT).json()
     response = http.request(
         method, path.format(**jane), json=body, headers={"Authorization": f"Bearer {READ_ONLY}"}
     )
     assert response.status_code == 403, response.text
     assert error_code(response) == "PermissionDenied"
-    assert http.get("/__zdevents/state").json() == before
+    assert http.get("/__zdevents/state", headers=AGENT).json() == before
 
 
 def test_read_only_token_is_refused_before_the_body_is_read(http: httpx.Client) -> None:
@@ -300,7 +302,7 @@ def test_journal_masks_every_credential(http: httpx.Client) -> None:
     for authorization in sent:
         http.post(TRACK, json=track_body(), headers={"Authorization": authorization})
         http.get(TRACK, params={"identifier": JANE}, headers={"Authorization": authorization})
-    response = http.get("/__zdevents/requests")
+    response = http.get("/__zdevents/requests", headers=AGENT)
     text = response.text
     for secret in (TOKEN, OAUTH, READ_ONLY, wrong, *(a.split(" ", 1)[1] for a in sent)):
         assert secret not in text
@@ -323,30 +325,37 @@ def test_journal_masks_every_credential(http: httpx.Client) -> None:
 
 def test_journal_masks_a_scheme_less_credential(http: httpx.Client) -> None:
     http.get(TRACK, params={"identifier": JANE}, headers={"Authorization": OAUTH})
-    (entry,) = http.get("/__zdevents/requests").json()["requests"]
+    (entry,) = http.get("/__zdevents/requests", headers=AGENT).json()["requests"]
     assert entry["headers"]["authorization"] == MASK
-    assert OAUTH not in http.get("/__zdevents/requests").text
+    assert OAUTH not in http.get("/__zdevents/requests", headers=AGENT).text
+
+
+@pytest.mark.parametrize("path", ["/__zdevents/health", "/__zdevents/settings", "/__zdevents/switches"])
+def test_control_plane_reads_without_data_need_no_credentials(http: httpx.Client, path: str) -> None:
+    assert http.get(path).status_code == 200
+    assert http.get(path, headers={"Authorization": "Bearer wrong"}).status_code == 200
 
 
 @pytest.mark.parametrize(
     ("method", "path", "status"),
     [
-        ("GET", "/__zdevents/health", 200),
         ("GET", "/__zdevents/state", 200),
         ("GET", "/__zdevents/requests", 200),
         ("DELETE", "/__zdevents/requests", 204),
-        ("GET", "/__zdevents/settings", 200),
-        ("GET", "/__zdevents/switches", 200),
         ("POST", "/__zdevents/reset", 204),
     ],
 )
-def test_control_plane_needs_no_credentials(http: httpx.Client, method: str, path: str, status: int) -> None:
-    assert http.request(method, path).status_code == status
-    assert http.request(method, path, headers={"Authorization": "Bearer wrong"}).status_code == status
+def test_control_plane_data_and_writes_need_the_apis_credentials(
+    http: httpx.Client, method: str, path: str, status: int
+) -> None:
+    """tests/emulator/test_control_guard.py has the rest: every route, every forgery."""
+    assert_unauthenticated(http.request(method, path))
+    assert_unauthenticated(http.request(method, path, headers={"Authorization": "Bearer wrong"}))
+    assert http.request(method, path, headers=AGENT).status_code == status
 
 
-def test_control_plane_writes_need_no_credentials(http: httpx.Client) -> None:
-    settings = http.patch("/__zdevents/settings", json={"lag": 1})
+def test_control_plane_writes_with_credentials(http: httpx.Client) -> None:
+    settings = http.patch("/__zdevents/settings", json={"lag": 1}, headers=AGENT)
     assert settings.status_code == 200
     assert settings.json()["lag"] == 1
     state = {
@@ -354,12 +363,12 @@ def test_control_plane_writes_need_no_credentials(http: httpx.Client) -> None:
         "profiles": [],
         "events": [],
     }
-    assert http.post("/__zdevents/state", json=state).status_code == 200
+    assert http.post("/__zdevents/state", json=state, headers=AGENT).status_code == 200
 
 
 def test_control_plane_cannot_change_credentials(http: httpx.Client) -> None:
     for key, value in (("token", "new"), ("email", "x@example.com"), ("oauth_tokens", ["mine"])):
-        response = http.patch("/__zdevents/settings", json={key: value})
+        response = http.patch("/__zdevents/settings", json={key: value}, headers=AGENT)
         assert response.status_code == 400
         assert error_code(response) == "InvalidSettings"
     assert_unauthenticated(http.post(TRACK, json=track_body(), headers={"Authorization": "Bearer mine"}))
