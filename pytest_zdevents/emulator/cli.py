@@ -25,7 +25,7 @@ def parser() -> argparse.ArgumentParser:
         description="A stateful emulator of the Zendesk Events and Profiles APIs.",
     )
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    p.add_argument("--port", type=int, default=8080, help="port to listen on; 0 picks a free one")
+    p.add_argument("--port", type=_port, default=8080, help="port to listen on; 0 picks a free one")
     p.add_argument("--email", help="agent email for Basic auth ({email}/token:{token})")
     p.add_argument("--token", help="API token for Basic auth; with --email, requests need credentials")
     p.add_argument(
@@ -77,6 +77,15 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--list-quirks", action="store_true", help="list quirks and variations, then exit")
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return p
+
+
+def _port(text: str) -> int:
+    """A TCP port number, 0 to 65535 (argparse turns the ValueError into a usage error, exit 2)."""
+    if not (text.isascii() and text.isdigit() and len(text) <= 5 and int(text) <= 65535):
+        raise argparse.ArgumentTypeError(
+            f"the port must be a whole number from 0 to 65535, not {text[:20]!r}"
+        )
+    return int(text)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -280,6 +280,22 @@ def test_a_setting_out_of_range_is_refused_and_the_emulator_keeps_working(
     assert client.post(TRACK, json=track_body()).status_code == 202
 
 
+@pytest.mark.parametrize(
+    ("credentials", "empty"),
+    [
+        ({"email": "", "token": "t"}, "email"),
+        ({"email": "e@example.com", "token": " "}, "API token"),
+        ({"oauth_tokens": [""]}, "OAuth token"),
+        ({"read_only_oauth_tokens": ["\t"]}, "OAuth token"),
+    ],
+)
+def test_an_empty_credential_is_refused_rather_than_switching_authentication_off(
+    credentials: dict[str, Any], empty: str
+) -> None:
+    with pytest.raises(ValueError, match=f"The {empty} is empty, which would switch authentication off"):
+        Emulator(**credentials)
+
+
 def test_python_import_of_what_json_cannot_carry_is_refused(emulator: Emulator) -> None:
     good = copy.deepcopy(track_body())
     with emulator.client() as client:

@@ -119,7 +119,9 @@ def test_command_killed_keeps_acknowledged_writes(tmp_path: Path) -> None:
     [
         (["--quirk", "no_such_quirk"], "Unknown quirk no_such_quirk"),
         (["--email", "e@example.com"], "Give both email and token"),
-        (["--lag", "-1"], "lag must be zero or more"),
+        (["--lag", "nan"], "lag must be a number of seconds from 0 to 86,400, not nan."),
+        (["--email", "e@example.com", "--token", ""], "The API token is empty"),
+        (["--port", "99999"], "the port must be a whole number from 0 to 65535, not '99999'"),
     ],
 )
 def test_command_refuses_bad_settings(args: list[str], message: str) -> None:
