@@ -5,6 +5,7 @@ writes a traceback."""
 from __future__ import annotations
 
 import logging
+import re
 import socket
 import time
 from collections.abc import Iterator
@@ -64,6 +65,18 @@ def partial_post(served: ServedEmulator, declared: int, sent: bytes) -> socket.s
     return sock
 
 
+def answer_of(sock: socket.socket) -> str:
+    """The whole HTTP answer on ``sock``: its head, then as many bytes as Content-Length says."""
+    answer = b""
+    while b"\r\n\r\n" not in answer and (chunk := sock.recv(65536)):
+        answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    length = re.search(rb"(?i)content-length: *([0-9]+)", head)
+    while length and len(body) < int(length[1]) and (chunk := sock.recv(65536)):
+        body += chunk
+    return (head + b"\r\n\r\n" + body).decode()
+
+
 def journal_statuses(served: ServedEmulator) -> list[int]:
     entries = httpx.get(f"{served.url}/__zdevents/requests").json()["requests"]
     return [entry["status"] for entry in entries]
@@ -74,7 +87,7 @@ def test_a_body_that_never_arrives_is_408_after_the_body_timeout(
 ) -> None:
     sock = partial_post(served, 100, b'{"event": ')
     started = time.monotonic()
-    answer = sock.recv(65536).decode()
+    answer = answer_of(sock)
     waited = time.monotonic() - started
     sock.close()
     assert answer.startswith("HTTP/1.1 408 "), answer
