@@ -109,9 +109,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             variations=frozenset(args.variation),
             allowed_hosts=frozenset(args.allow_host),
         )
-        emulator = Emulator(settings, seed=args.seed)
         sock = bind(args.host, args.port)
     except (ValueError, OSError) as exc:
+        print(f"zdevents-emulator: {exc}", file=sys.stderr)
+        return 2
+    try:
+        emulator = Emulator(settings, seed=args.seed)
+    except ValueError as exc:
+        sock.close()
         print(f"zdevents-emulator: {exc}", file=sys.stderr)
         return 2
     host, port = sock.getsockname()[:2]

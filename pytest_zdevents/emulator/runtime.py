@@ -11,6 +11,7 @@ True
 
 from __future__ import annotations
 
+import errno
 import ipaddress
 import socket
 import threading
@@ -162,9 +163,27 @@ def bind(host: str, port: int) -> socket.socket:
     # uvicorn writes a response's head and body separately; with Nagle's algorithm on, the body
     # waits for the client's delayed ACK, about 40 ms a request. Accepted sockets inherit this.
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    sock.bind((host, port))
-    sock.listen(128)
+    try:
+        sock.bind((host, port))
+        sock.listen(128)
+    except OSError as exc:
+        sock.close()
+        raise OSError(_cannot_listen(host, port, exc)) from exc
     return sock
+
+
+def _cannot_listen(host: str, port: int, exc: OSError) -> str:
+    where = f"{host}:{port}"
+    if exc.errno == errno.EADDRINUSE:
+        return (
+            f"Cannot listen on {where}: port {port} is in use (another zdevents-emulator?). "
+            "Pick another with --port, or --port 0 for a free one."
+        )
+    if exc.errno == errno.EADDRNOTAVAIL or isinstance(exc, socket.gaierror):
+        return f"Cannot listen on {where}: {host} is not an address of this machine; try --host 127.0.0.1."
+    if exc.errno == errno.EACCES:
+        return f"Cannot listen on {where}: ports below 1024 need privileges; pick a port from 1024."
+    return f"Cannot listen on {where}: {exc.strerror or exc}."
 
 
 def exposure(address: str, auth_required: bool) -> str | None:

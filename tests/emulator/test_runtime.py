@@ -18,7 +18,7 @@ import pytest
 from helpers import TRACK, track_body
 
 from pytest_zdevents import __version__
-from pytest_zdevents.emulator import QUIRKS, VARIATIONS, Emulator
+from pytest_zdevents.emulator import QUIRKS, VARIATIONS, Emulator, cli
 
 
 def test_in_process_client_needs_no_port() -> None:
@@ -114,6 +114,19 @@ def test_command_killed_keeps_acknowledged_writes(tmp_path: Path) -> None:
     assert len(state["events"]) == 20
 
 
+def command_error(capsys: pytest.CaptureFixture[str], *args: str) -> str:
+    """What the command prints when ``args`` end it with status 2; fails unless they do, in one
+    line."""
+    try:
+        status = cli.main(["--port", "0", *args])
+    except SystemExit as exit:  # argparse's own usage errors
+        status = exit.code  # type: ignore[assignment]
+    assert status == 2
+    error = capsys.readouterr().err.strip()
+    assert "Traceback" not in error
+    return error.splitlines()[-1]
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -122,18 +135,27 @@ def test_command_killed_keeps_acknowledged_writes(tmp_path: Path) -> None:
         (["--lag", "nan"], "lag must be a number of seconds from 0 to 86,400, not nan."),
         (["--email", "e@example.com", "--token", ""], "The API token is empty"),
         (["--port", "99999"], "the port must be a whole number from 0 to 65535, not '99999'"),
+        (["--db", "/nonexistent/x.db"], "The database /nonexistent/x.db cannot be opened"),
+        (["--host", "no.such.host.invalid"], "no.such.host.invalid is not an address of this machine"),
     ],
 )
-def test_command_refuses_bad_settings(args: list[str], message: str) -> None:
+def test_command_refuses_bad_settings(
+    capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
     """Bad settings end the command with status 2 and a sentence saying what is wrong."""
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest_zdevents.emulator.cli", "--port", "0", *args],
-        capture_output=True,
-        text=True,
-        timeout=30,
+    assert message in command_error(capsys, *args)
+
+
+def test_command_names_the_port_in_use(capsys: pytest.CaptureFixture[str]) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        error = command_error(capsys, "--port", str(port))
+    assert error == (
+        f"zdevents-emulator: Cannot listen on 127.0.0.1:{port}: port {port} is in use (another "
+        "zdevents-emulator?). Pick another with --port, or --port 0 for a free one."
     )
-    assert result.returncode == 2
-    assert message in result.stderr
 
 
 def test_command_lists_quirks_and_variations() -> None:

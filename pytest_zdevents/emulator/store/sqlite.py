@@ -70,11 +70,17 @@ class SqliteStore:
     def __init__(self, path: str) -> None:
         self.path = path
         self._depth = 0
-        self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        try:
+            self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        except sqlite3.Error as error:
+            raise ValueError(_cannot_open(path, error)) from error
         try:
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA synchronous=FULL")
             self._open_schema()
+        except sqlite3.OperationalError as error:
+            self._conn.close()
+            raise ValueError(_cannot_open(path, error)) from error
         except sqlite3.DatabaseError as error:
             self._conn.close()
             raise ValueError(
@@ -356,3 +362,10 @@ class SqliteStore:
     def events(self) -> Iterator[Event]:
         rows = self._conn.execute(f"SELECT {EVENT_COLUMNS} FROM events ORDER BY seq").fetchall()
         return iter([event_from_row(row) for row in rows])
+
+
+def _cannot_open(path: str, error: sqlite3.Error) -> str:
+    return (
+        f"The database {path} cannot be opened ({error}); check that its directory exists "
+        "and that you may write there, or leave --db out to keep the state in memory."
+    )
