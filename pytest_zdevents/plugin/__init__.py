@@ -4,6 +4,7 @@ in :mod:`pytest_zdevents.plugin.fixtures`; the logic in modules named for it."""
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from collections.abc import Generator
 from pathlib import Path
@@ -16,6 +17,7 @@ from pytest_zdevents.plugin.selection import WRITES_MARKER, contract_id, select
 from pytest_zdevents.reporting.collector import ConformanceReport
 from pytest_zdevents.reporting.model import RunResults
 from pytest_zdevents.runtime.capabilities import load_capabilities
+from pytest_zdevents.runtime.cleanup import CleanupReport
 from pytest_zdevents.runtime.client import BudgetExhausted, RequestBudget
 from pytest_zdevents.runtime.config import ZdConfig, flag
 from pytest_zdevents.runtime.deviations import load_deviations
@@ -202,7 +204,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     workeroutput = getattr(session.config, "workeroutput", None)
     if workeroutput is not None:
         zd_session = Session.of(session.config)
-        workeroutput["zdevents_cleanup"] = zd_session.cleanup_report
+        workeroutput["zdevents_cleanup"] = dataclasses.asdict(zd_session.cleanup)
         workeroutput["zdevents_matched"] = sorted(zd_session.deviations.matched)
 
 
@@ -211,10 +213,11 @@ def pytest_testnodedown(node: object, error: object) -> None:
     """xdist: a worker finished; keep what it hands over for the end of the run."""
     output = getattr(node, "workeroutput", {})
     session = Session.of(node.config)  # type: ignore[attr-defined]
-    session.cleanup_report.extend(output.get("zdevents_cleanup", []))
+    if "zdevents_cleanup" in output:
+        session.cleanup.merge(CleanupReport(**output["zdevents_cleanup"]))
     session.deviations.matched.update(output.get("zdevents_matched", []))
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
-    for line in Session.of(config).cleanup_report:
+    for line in Session.of(config).cleanup.lines():
         terminalreporter.write_line(line)

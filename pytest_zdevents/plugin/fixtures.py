@@ -49,7 +49,7 @@ def zd_client(
     client = zd_target.client(session.budget, zd_config.timeout, zd_config.read_only)
     yield client
     if not zd_target.embedded:
-        session.cleanup_report[:] = delete_created(client, zd_created)
+        session.cleanup = delete_created(client, zd_created)
     client.close()
 
 

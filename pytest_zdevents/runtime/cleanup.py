@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass, field
 
 import httpx
 
@@ -41,19 +42,40 @@ class Created:
             return list(self._ids)
 
 
-def delete_created(client: ZdClient, created: Created) -> list[str]:
-    """Delete every profile the run created (best effort); lines for the terminal summary."""
-    failures = []
-    ids = created.ids()
-    for profile_id in ids:
+@dataclass
+class CleanupReport:
+    """What clean-up did: how many profiles it tried to delete, and those it could not. Plain data,
+    so that xdist workers hand theirs to the controller, which prints one line for the run."""
+
+    ran: bool = False
+    created: int = 0
+    failures: list[str] = field(default_factory=list)
+
+    def merge(self, other: CleanupReport) -> None:
+        self.ran = self.ran or other.ran
+        self.created += other.created
+        self.failures += other.failures
+
+    def lines(self) -> list[str]:
+        """The terminal summary's lines: none when clean-up did not run (the embedded emulator)."""
+        if not self.ran:
+            return []
+        deleted = self.created - len(self.failures)
+        lines = [f"pytest-zdevents deleted {deleted} of the {self.created} profiles it created."]
+        if self.failures:
+            lines.append("It could not delete these; delete them by hand: " + ", ".join(self.failures))
+        return lines
+
+
+def delete_created(client: ZdClient, created: Created) -> CleanupReport:
+    """Delete every profile the run created (best effort)."""
+    report = CleanupReport(ran=True, created=len(created.ids()))
+    for profile_id in created.ids():
         try:
             status = client.delete(profile_path(profile_id)).status_code
         except Exception as exc:
-            failures.append(f"{profile_id} ({type(exc).__name__}: {exc})")
+            report.failures.append(f"{profile_id} ({type(exc).__name__}: {exc})")
             continue
         if status not in (204, 404):
-            failures.append(f"{profile_id} (HTTP {status})")
-    lines = [f"pytest-zdevents deleted {len(ids) - len(failures)} of the {len(ids)} profiles it created."]
-    if failures:
-        lines.append("It could not delete these; delete them by hand: " + ", ".join(failures))
-    return lines
+            report.failures.append(f"{profile_id} (HTTP {status})")
+    return report

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from pytest_zdevents.runtime.capabilities import Capabilities
+from pytest_zdevents.runtime.cleanup import CleanupReport
 from pytest_zdevents.runtime.client import RequestBudget
 from pytest_zdevents.runtime.config import ZdConfig
 from pytest_zdevents.runtime.deviations import Deviations
@@ -30,8 +31,9 @@ class Session:
     budget: RequestBudget
     #: ``--collect-only``: no test runs, so nothing need be built for one.
     collect_only: bool = False
-    #: Lines for the terminal summary: what clean-up deleted, and what it could not.
-    cleanup_report: list[str] = field(default_factory=list)
+    #: What clean-up deleted, and what it could not: this process's, or the whole run's on the
+    #: xdist controller.
+    cleanup: CleanupReport = field(default_factory=CleanupReport)
 
     def spec(self) -> dict[str, Any]:
         """The view of ``openapi.yaml`` the schema contract holds this run's target to."""

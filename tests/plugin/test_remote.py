@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from pytest_zdevents.emulator import Emulator, ServedEmulator
-from pytest_zdevents.runtime.cleanup import Created, delete_created
+from pytest_zdevents.runtime.cleanup import CleanupReport, Created, delete_created
 from pytest_zdevents.runtime.client import BudgetExhausted
 
 EMAIL = "e@example.com"
@@ -185,7 +185,7 @@ def test_delete_created_reports_each_failure() -> None:
             "p-budget": BudgetExhausted("budget spent"),
         }
     )
-    lines = delete_created(client, created)  # type: ignore[arg-type]
+    lines = delete_created(client, created).lines()  # type: ignore[arg-type]
     assert client.deleted == [
         f"/api/v2/user_profiles/{i}" for i in ("p-ok", "p-gone", "p-raises", "p-500", "p-budget")
     ]
@@ -198,7 +198,7 @@ def test_delete_created_reports_each_failure() -> None:
 
 def test_delete_created_with_nothing_created() -> None:
     client = FakeClient({})
-    assert delete_created(client, Created()) == [  # type: ignore[arg-type]
+    assert delete_created(client, Created()).lines() == [  # type: ignore[arg-type]
         "pytest-zdevents deleted 0 of the 0 profiles it created."
     ]
     assert client.deleted == []
@@ -211,9 +211,38 @@ def test_delete_created_all_fine() -> None:
     created.add("a")
     created.discard("b")
     client = FakeClient({"a": 204})
-    assert delete_created(client, created) == [  # type: ignore[arg-type]
+    assert delete_created(client, created).lines() == [  # type: ignore[arg-type]
         "pytest-zdevents deleted 1 of the 1 profiles it created."
     ]
+
+
+def test_the_workers_clean_up_reports_make_one_line_for_the_run() -> None:
+    run = CleanupReport()
+    assert run.lines() == [], "no clean-up ran (the embedded emulator): no line"
+    run.merge(CleanupReport(ran=True, created=3, failures=["p1 (HTTP 500)"]))
+    run.merge(CleanupReport(ran=True, created=2))
+    assert run.lines() == [
+        "pytest-zdevents deleted 4 of the 5 profiles it created.",
+        "It could not delete these; delete them by hand: p1 (HTTP 500)",
+    ]
+
+
+def test_under_xdist_the_clean_up_line_is_printed_once_with_the_total(
+    pytester: pytest.Pytester, served: ServedEmulator
+) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+
+        @pytest.mark.parametrize("n", range(4))
+        def test_track(zd_track, n):
+            zd_track()
+        """
+    )
+    result = pytester.runpytest_subprocess(*remote_args(served), "-n", "2", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=4)
+    lines = [line for line in result.outlines if "profiles it created" in line]
+    assert lines == ["pytest-zdevents deleted 4 of the 4 profiles it created."]
 
 
 BUDGET_IN_TESTS = """

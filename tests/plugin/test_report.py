@@ -65,8 +65,15 @@ def test_the_terminal_summary_counts_by_area_and_names_failed_contracts(run: Run
     lines = run.stdout.splitlines()
     header = next(i for i, line in enumerate(lines) if "zdevents conformance summary" in line)
     filters = next(line for line in lines[header:] if line.startswith("filters "))
-    counts = dict(zip(lines[header + 1].split()[1:], filters.split()[1:], strict=False))
+    counts = dict(zip(lines[header + 2].split()[1:], filters.split()[1:], strict=False))
     assert counts["failed"] != "0" and counts["passed"] != "0", f"filters row: {filters}"
+    assert lines[header + 1].startswith("Contracts by area (a contract counts once"), lines[header + 1]
+    rows = [
+        line.split()[0]
+        for line in lines[header + 3 :]
+        if line and not line.startswith(("FAILED", "Hypothesis"))
+    ]
+    assert rows[0] == "filters" and "ingestion" not in rows, "only the areas the run selected"
     must = load_catalogue()[FAILING].must
     assert f"FAILED contract {FAILING}: {must}" in lines, "each failed contract is named with its MUST"
     assert f"Hypothesis seed {SEED}: replay this run with --zd-seed {SEED}." in lines
