@@ -55,11 +55,8 @@ class ConformanceReport:
         # Only the areas this run selected a contract of: a run of one area is one row, not nine.
         rows = [row for row in by_area(contracts) if row["not run"] < sum(row[name] for name in OUTCOMES)]
         left_out = len(by_area(contracts)) - len(rows)
-        write(
-            "Contracts by area (each contract counts once, however many tests check it; pytest's "
-            "line counts tests)"
-            + (f"; {left_out} areas with no contract selected left out:" if left_out else ":")
-        )
+        unselected = f"; {left_out} areas not selected" if left_out else ""
+        write(f"Contracts by area (a contract counts once, however many tests it has{unselected}):")
         write(f"{'area':14}" + "".join(f"{name:>9}" for name in OUTCOMES))
         for row in rows:
             write(f"{row['area']:14}" + "".join(f"{row[name]:>9}" for name in OUTCOMES))
