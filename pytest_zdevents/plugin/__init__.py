@@ -21,6 +21,7 @@ from pytest_zdevents.runtime.cleanup import CleanupReport
 from pytest_zdevents.runtime.client import BudgetExhausted, RequestBudget
 from pytest_zdevents.runtime.config import ZdConfig, flag
 from pytest_zdevents.runtime.deviations import load_deviations
+from pytest_zdevents.runtime.eventually import waited
 from pytest_zdevents.runtime.redaction import scrub
 from pytest_zdevents.runtime.session import Session
 from pytest_zdevents.runtime.tracking import SetupFailed
@@ -152,6 +153,11 @@ def pytest_runtest_makereport(
         # On the item too: JUnit writes a test's properties from its teardown report.
         for properties in (item.user_properties, report.user_properties):
             properties.append(("relied_on", call.excinfo.value.relied_on))
+    # A check that stayed wrong: the test's line that waited and the check's assertion with its
+    # message (the last observation), not the source of both functions in full.
+    short = item.config.getoption("tbstyle", "auto") == "auto" and isinstance(item, pytest.Function)
+    if report.failed and call.excinfo is not None and waited(call.excinfo.value) and short:
+        report.longrepr = item._repr_failure_py(call.excinfo, style="short")  # type: ignore[union-attr]
     identifier = contract_id(item)
     if identifier is not None and ("contract", identifier) not in report.user_properties:
         report.user_properties.append(("contract", identifier))

@@ -51,6 +51,7 @@ def eventually(
         except AssertionError as error:
             if clock() >= deadline:
                 error.add_note(f"(still not so after {timeout:g} s and {attempts} reads; {hint})")
+                _waited(error)
                 raise
         sleep(interval)
 
@@ -105,10 +106,12 @@ class Eventually:
     def _wait(self, check: Callable[[], T]) -> T:
         __tracebackhide__ = True
         if self.timed_out is not None:
-            raise AssertionError(
-                f"An earlier read in this test already waited the full {self.timeout:g} s for a "
-                "write to show and timed out, so this read fails at once instead of waiting again "
-                f"(the next test waits afresh). The earlier read failed with: {self.timed_out}"
+            raise _waited(
+                AssertionError(
+                    f"An earlier read in this test already waited the full {self.timeout:g} s for a "
+                    "write to show and timed out, so this read fails at once instead of waiting again "
+                    f"(the next test waits afresh). The earlier read failed with: {self.timed_out}"
+                )
             ).with_traceback(self._traceback)
         try:
             return eventually(
@@ -118,6 +121,17 @@ class Eventually:
             self.timed_out = _summary(error)
             self._traceback = error.__traceback__
             raise
+
+
+def _waited(error: AssertionError) -> AssertionError:
+    error.zdevents_waited = True  # type: ignore[attr-defined]
+    return error
+
+
+def waited(error: BaseException) -> bool:
+    """Whether ``error`` is a check's last failure, let out by a wait that is over: its report
+    need show only where the test waited and the check's assertion (the plugin shortens it)."""
+    return getattr(error, "zdevents_waited", False)
 
 
 def _summary(error: AssertionError) -> str:

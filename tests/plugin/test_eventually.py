@@ -287,12 +287,18 @@ def test_a_timed_out_read_prints_its_assertion_once(pytester: pytest.Pytester) -
     result.assert_outcomes(failed=1)
     text = result.stdout.str()
     assert "direct cause" not in text
-    assert text.count("E       AssertionError: 1 of 1 tracked events not readable yet") == 1, text
+    assert text.count("E   AssertionError: 1 of 1 tracked events not readable yet") == 1, text
     # Count traceback lines only: on CI (the CI variable set) pytest's short summary repeats the
     # whole message, elsewhere it cuts the message to one line.
-    assert text.count("E       assert not ['zdc-mark-1']") == 1, text
+    assert text.count("E   assert not ['zdc-mark-1']") == 1, text
     assert "still not so after 0 s and 1 reads" in text
     assert "def eventually(" not in text, "eventually's own frames are hidden"
+    # One short traceback: the test's line that waited, the check's assertion, its message.
+    block = text[text.index("_ test_read _") : text.index("short test summary")]
+    assert "def test_read" not in block and "    zd_eventually(visible)" in block, block
+    assert len(block.splitlines()) <= 12, block
+    again = pytester.runpytest_inprocess("--zd-eventually-timeout", "0", "--tb=long")
+    assert "def test_read(zd_eventually):" in again.stdout.str(), "an explicit --tb is kept"
 
 
 # A broken server: a write never shows, and the run fails fast
