@@ -1,4 +1,11 @@
-"""The in-memory store: dictionaries for records, sorted key lists for event order."""
+"""The in-memory store: dictionaries for records, sorted key lists for event order.
+
+Each profile and each user has three lists of event keys: every event, its events by source, and
+by source and type. A read filtered exactly by source (and type) walks the narrowest list, so a
+selective read costs the same however many other events the profile has. Events mostly arrive in
+key order (created now), so a key is appended in constant time; only an older ``created_at`` is
+inserted in order.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +18,8 @@ from ..model import Event, EventQuery, Identifier, Profile, User
 from .base import SEQ_MAX, SEQ_MIN
 
 Key = tuple[int, int]
+#: An index of event keys: ("profile" or "user", its id), then optionally source and type.
+Scope = tuple[str, ...]
 
 
 def key_range(keys: list[Key], query: EventQuery) -> range:
@@ -43,8 +52,7 @@ class MemoryStore:
         self._user_profile_ids: dict[str, dict[str, None]] = {}  # an ordered set per user
         self._identifier_index: dict[tuple[str, str, Identifier], str] = {}
         self._events: dict[int, Event] = {}
-        self._profile_keys: dict[str, list[Key]] = {}
-        self._user_keys: dict[str, list[Key]] = {}
+        self._keys: dict[Scope, list[Key]] = {}
         self._seq = 0
 
     def close(self) -> None:
@@ -108,14 +116,17 @@ class MemoryStore:
         profile = self._profiles.pop(profile_id, None)
         if profile is not None:
             self._user_profile_ids[profile.user_id].pop(profile_id)
-        keys = self._profile_keys.pop(profile_id, [])
+        keys = self._keys.get(("profile", profile_id), [])
+        events = [self._events[seq] for _, seq in keys]
+        for scope in _scopes("profile", profile_id, events):
+            self._keys.pop(scope, None)
         if not delete_events:
             return
-        doomed = {seq for _, seq in keys}
-        for seq in doomed:
-            event = self._events.pop(seq)
-            user_keys = self._user_keys[event.user_id]
-            del user_keys[bisect.bisect_left(user_keys, event.key)]
+        for event in events:
+            del self._events[event.seq]
+            for scope in _scopes("user", event.user_id, [event]):
+                user_keys = self._keys[scope]
+                del user_keys[bisect.bisect_left(user_keys, event.key)]
 
     def user_profiles(self, user_id: str) -> list[Profile]:
         return [_copy(self._profiles[pid]) for pid in self._user_profile_ids.get(user_id, {})]
@@ -129,13 +140,25 @@ class MemoryStore:
         self._seq += 1
         event = replace(event, seq=self._seq)
         self._events[event.seq] = event
-        bisect.insort(self._profile_keys.setdefault(event.profile_id, []), event.key)
-        bisect.insort(self._user_keys.setdefault(event.user_id, []), event.key)
+        key = event.key
+        for scope in (
+            *_scopes("profile", event.profile_id, [event]),
+            *_scopes("user", event.user_id, [event]),
+        ):
+            keys = self._keys.setdefault(scope, [])
+            if not keys or keys[-1] < key:
+                keys.append(key)
+            else:
+                bisect.insort(keys, key)
         return event
 
     def events_page(self, query: EventQuery) -> list[Event]:
-        index = self._profile_keys if query.scope == "profile" else self._user_keys
-        keys = index.get(query.scope_id, [])
+        scope: Scope = (query.scope, query.scope_id)
+        if query.source is not None and query.source_match == "equal":
+            scope += (query.source,)
+            if query.type is not None and query.type_match == "equal":
+                scope += (query.type,)
+        keys = self._keys.get(scope, [])
         page: list[Event] = []
         for position in key_range(keys, query):
             event = self._events[keys[position][1]]
@@ -147,6 +170,14 @@ class MemoryStore:
 
     def events(self) -> Iterator[Event]:
         return iter(list(self._events.values()))  # insertion order is arrival order
+
+
+def _scopes(kind: str, scope_id: str, events: Iterable[Event]) -> set[Scope]:
+    """The indexes ``events`` of the profile or user ``scope_id`` are in."""
+    scopes: set[Scope] = {(kind, scope_id)}
+    for event in events:
+        scopes |= {(kind, scope_id, event.source), (kind, scope_id, event.source, event.type)}
+    return scopes
 
 
 def _copy(profile: Profile) -> Profile:

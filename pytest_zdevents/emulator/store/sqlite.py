@@ -32,6 +32,7 @@ from ..model import Event, EventQuery, Identifier, Profile, User
 from .base import SEQ_MAX, SEQ_MIN
 from .sqlite_rows import (
     EVENT_COLUMNS,
+    FILTER_INDEXES,
     KEY,
     PROFILE_COLUMNS,
     SCHEMA,
@@ -97,9 +98,8 @@ class SqliteStore:
                 name for (name,) in self._conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
             }
             if not tables:
-                for statement in SCHEMA.split(";"):
-                    if statement.strip():
-                        self._conn.execute(statement)
+                self._run(SCHEMA)
+                self._run(FILTER_INDEXES)
                 return
         if "meta" not in tables:
             raise ValueError(
@@ -123,6 +123,13 @@ class SqliteStore:
                 f"The file {self.path} lacks the tables {', '.join(missing)} of a pytest-zdevents "
                 "emulator database."
             )
+        with self.atomic():
+            self._run(FILTER_INDEXES)
+
+    def _run(self, script: str) -> None:
+        for statement in script.split(";"):
+            if statement.strip():
+                self._conn.execute(statement)
 
     @contextmanager
     def atomic(self) -> Iterator[None]:

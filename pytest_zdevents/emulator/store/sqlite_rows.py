@@ -96,6 +96,20 @@ CREATE INDEX events_by_profile ON events (profile_id, created_s, created_frac, s
 CREATE INDEX events_by_user ON events (user_id, created_s, created_frac, seq_key);
 """
 
+#: Indexes for filter[source] and filter[type]: a selective filtered read seeks its events rather
+#: than walking every event of the profile or user. Created when a file is opened if missing, so a
+#: file an earlier version wrote gets them too (no new schema version).
+FILTER_INDEXES = """
+CREATE INDEX IF NOT EXISTS events_by_profile_source
+    ON events (profile_id, source, created_s, created_frac, seq_key);
+CREATE INDEX IF NOT EXISTS events_by_profile_source_type
+    ON events (profile_id, source, type, created_s, created_frac, seq_key);
+CREATE INDEX IF NOT EXISTS events_by_user_source
+    ON events (user_id, source, created_s, created_frac, seq_key);
+CREATE INDEX IF NOT EXISTS events_by_user_source_type
+    ON events (user_id, source, type, created_s, created_frac, seq_key);
+"""
+
 USER_COLUMNS = "id, name, identities"
 PROFILE_COLUMNS = "id, source, type, name, user_id, identifiers, attributes, created_at, updated_at"
 EVENT_COLUMNS = (
