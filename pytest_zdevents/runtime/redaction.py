@@ -44,7 +44,8 @@ _AFTER = r"(?![\w\-~+/]|\.[\w\-.~+/])"
 # backslash of an escaped newline in a repr.
 _VALUE_END = r"""(?=[ \t]*(?:$|["'\\,;&)\]}\r]))"""
 _AUTHORIZATION = re.compile(
-    r"""(?im)(?P<head>authorization["']?[ \t]*[:=][ \t]*["']?)"""
+    # A quoted name (a dict's repr, JSON) has a quoted value; a bare one (a header line) may not.
+    r"""(?im)(?P<head>["']authorization["'][ \t]*[:=][ \t]*["']|authorization[ \t]*[:=][ \t]*["']?)"""
     r"""(?P<scheme>[A-Za-z][\w-]*[ \t]+)?"""
     # A scheme's name alone ("Authorization: Basic") is no credential.
     rf"""(?!(?:basic|bearer){_VALUE_END})"""
