@@ -19,10 +19,10 @@ from pytest_zdevents.reporting.model import RunResults
 from pytest_zdevents.runtime.capabilities import load_capabilities
 from pytest_zdevents.runtime.cleanup import CleanupReport
 from pytest_zdevents.runtime.client import BudgetExhausted, RequestBudget
-from pytest_zdevents.runtime.config import ZdConfig, flag
+from pytest_zdevents.runtime.config import OPTIONS, ZdConfig, flag
 from pytest_zdevents.runtime.deviations import load_deviations
 from pytest_zdevents.runtime.eventually import waited
-from pytest_zdevents.runtime.redaction import scrub
+from pytest_zdevents.runtime.redaction import MIN_FREE_TEXT, scrub, too_short
 from pytest_zdevents.runtime.session import Session
 from pytest_zdevents.runtime.tracking import SetupFailed
 
@@ -131,6 +131,21 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
             f"zdevents: WARNING: unknown environment variables {', '.join(unknown)}; "
             "no option reads them (a typo?)."
         )
+    return lines + _short_secret_warnings(zd)
+
+
+def _short_secret_warnings(zd: ZdConfig) -> list[str]:
+    """One line for each secret too short to mask inside longer words (runtime/redaction.py)."""
+    lines = []
+    for option in OPTIONS:
+        value = zd.settings[option.name].value
+        if option.secret and isinstance(value, str) and too_short(value):
+            size = f"{len(value)} character{'' if len(value) == 1 else 's'}"
+            lines.append(
+                f"zdevents: WARNING: the {option.flag} is {size} long, too short to mask in free text "
+                f"(under {MIN_FREE_TEXT}); it is masked in Authorization headers and as a whole word only. "
+                "Give the target a longer one to keep it out of every output."
+            )
     return lines
 
 

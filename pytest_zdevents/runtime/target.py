@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from pytest_zdevents.credentials import basic_credentials, basic_username
+from pytest_zdevents.credentials import basic_credentials, basic_pair, basic_username
 from pytest_zdevents.emulator import Emulator
 from pytest_zdevents.emulator.runtime import InProcessTransport
 from pytest_zdevents.runtime.client import RequestBudget, ZdClient
@@ -38,9 +38,14 @@ class Target:
 
     @property
     def secrets(self) -> tuple[str, ...]:
-        """Every credential of the target, and the Basic header value its token makes."""
-        basic = basic_credentials(self.email, self.token) if self.email and self.token else None
-        return tuple(s for s in (self.token, self.oauth_token, self.read_only_oauth_token, basic) if s)
+        """Every credential of the target, and the ``{email}/token:{token}`` pair and Basic header
+        value its token makes."""
+        basic = (
+            (basic_pair(self.email, self.token), basic_credentials(self.email, self.token))
+            if self.email and self.token
+            else ()
+        )
+        return tuple(s for s in (self.token, self.oauth_token, self.read_only_oauth_token, *basic) if s)
 
     def basic_auth(self) -> httpx.BasicAuth | None:
         if self.email and self.token:
