@@ -5,6 +5,7 @@ in :mod:`pytest_zdevents.plugin.fixtures`; the logic in modules named for it."""
 from __future__ import annotations
 
 import dataclasses
+import logging
 import random
 from collections.abc import Generator
 from pathlib import Path
@@ -22,7 +23,7 @@ from pytest_zdevents.runtime.client import BudgetExhausted, RequestBudget
 from pytest_zdevents.runtime.config import OPTIONS, ZdConfig, flag
 from pytest_zdevents.runtime.deviations import load_deviations
 from pytest_zdevents.runtime.eventually import waited
-from pytest_zdevents.runtime.redaction import MIN_FREE_TEXT, scrub, too_short
+from pytest_zdevents.runtime.redaction import MIN_FREE_TEXT, ScrubbingFilter, scrub, too_short
 from pytest_zdevents.runtime.session import Session
 from pytest_zdevents.runtime.tracking import SetupFailed
 
@@ -62,6 +63,16 @@ def pytest_configure(config: pytest.Config) -> None:
     config.option.hypothesis_seed = str(session.seed)
     if not hasattr(config, "workerinput"):
         config.pluginmanager.register(ConformanceReport(RunResults(session)), "zdevents-report")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Logs written as they come (``--log-cli-level``, ``--log-file``) are masked as reports are."""
+    logging_plugin = session.config.pluginmanager.get_plugin("logging-plugin")
+    for name in ("log_cli_handler", "log_file_handler", "caplog_handler", "report_handler"):
+        handler = getattr(logging_plugin, name, None)
+        if isinstance(handler, logging.Handler):
+            handler.addFilter(ScrubbingFilter())
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -26,6 +26,7 @@ Two nets:
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable
 
@@ -90,3 +91,16 @@ def _mask_whole(text: str, secret: str) -> str:
         return match[0] if contraction else MASK
 
     return re.sub(_BEFORE + re.escape(secret) + _AFTER, replace, text)
+
+
+class ScrubbingFilter(logging.Filter):
+    """A logging filter that masks what :func:`scrub` masks in every record it passes: for the
+    handlers that write logs as they come (pytest's live log, its log file), which no report
+    scrubbing reaches."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        masked = scrub(message)
+        if masked != message:
+            record.msg, record.args = masked, None
+        return True

@@ -128,6 +128,8 @@ def test_no_output_of_a_failing_run_holds_a_secret(pytester: pytest.Pytester) ->
         "-rA",
         "-vv",
         "--log-level=DEBUG",
+        "--log-cli-level=WARNING",
+        "--log-file=run.log",
         "--zd-report=report.json",
         "--zd-html=matrix.html",
         "--junitxml=junit.xml",
@@ -136,9 +138,15 @@ def test_no_output_of_a_failing_run_holds_a_secret(pytester: pytest.Pytester) ->
     outputs = {
         "stdout": result.stdout.str(),
         "stderr": result.stderr.str(),
-        **{name: (pytester.path / name).read_text() for name in ("report.json", "matrix.html", "junit.xml")},
+        **{
+            name: (pytester.path / name).read_text()
+            for name in ("report.json", "matrix.html", "junit.xml", "run.log")
+        },
     }
     assert "test_leaks" in outputs["stdout"] and "sending" in outputs["junit.xml"], "the leaks were reported"
+    assert "sending" in outputs["run.log"] and outputs["stdout"].count("sending") >= 2, (
+        "and logged as they came"
+    )
     contracts = json.loads(outputs["report.json"])["contracts"]
     failure = next(c for c in contracts if c["id"] == "auth.basic_token.verified")["reproduction"]
     assert MASK in failure, "the failure text is in the report, masked"
