@@ -19,6 +19,7 @@ from pytest_zdevents.runtime.capabilities import load_capabilities
 from pytest_zdevents.runtime.client import BudgetExhausted, RequestBudget
 from pytest_zdevents.runtime.config import ZdConfig, flag
 from pytest_zdevents.runtime.deviations import load_deviations
+from pytest_zdevents.runtime.preflight import preflight
 from pytest_zdevents.runtime.redaction import scrub
 from pytest_zdevents.runtime.session import Session
 from pytest_zdevents.runtime.tracking import SetupFailed
@@ -59,6 +60,18 @@ def pytest_configure(config: pytest.Config) -> None:
     config.option.hypothesis_seed = str(session.seed)
     if not hasattr(config, "workerinput"):
         config.pluginmanager.register(ConformanceReport(RunResults(session)), "zdevents-report")
+
+
+# In pytest_sessionstart, not pytest_configure: --help, --version and --markers configure too.
+# tryfirst: before the header is printed and before xdist starts its workers.
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Against --zd-url, once a run (not on xdist workers), check that the target answers and
+    takes the credentials before any contract runs (:mod:`pytest_zdevents.runtime.preflight`)."""
+    config, zd_session = session.config, Session.of(session.config)
+    listing = zd_session.collect_only or config.option.showfixtures or config.option.show_fixtures_per_test
+    if zd_session.config.url is not None and not listing and not hasattr(config, "workerinput"):
+        preflight(zd_session.config, zd_session.budget)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
