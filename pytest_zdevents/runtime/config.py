@@ -66,7 +66,7 @@ def _url(text: str) -> str:
     if not parts.hostname:
         raise ValueError(f"{text} has no host; write one, e.g. http://127.0.0.1:8080")
     try:
-        parts.port
+        _ = parts.port  # reading it checks it
     except ValueError:
         raise ValueError(f"{text} has a port that is not a number from 0 to 65535") from None
     return text
