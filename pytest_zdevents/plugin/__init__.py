@@ -62,7 +62,7 @@ def pytest_configure(config: pytest.Config) -> None:
         config.pluginmanager.register(ConformanceReport(RunResults(session)), "zdevents-report")
 
 
-# In pytest_sessionstart, not pytest_configure: --help, --version and --markers configure too.
+# In pytest_sessionstart, not pytest_configure: --help and --markers configure too, and run nothing.
 # tryfirst: before the header is printed and before xdist starts its workers.
 @pytest.hookimpl(tryfirst=True)
 def pytest_sessionstart(session: pytest.Session) -> None:

@@ -51,7 +51,7 @@ def preflight(zd: ZdConfig, budget: RequestBudget) -> None:
         ) from None
     except httpx.TransportError as exc:
         raise pytest.UsageError(_unreachable(target.url, exc)) from None
-    problem = _refused(target, response)
+    problem = refusal(target, response)
     if problem is not None:
         raise pytest.UsageError(problem)
 
@@ -87,7 +87,7 @@ def _cause(exc: BaseException) -> tuple[str, str]:
     return (f"{type(exc).__name__}: {exc}", f"Check {url}.")
 
 
-def _refused(target: Target, response: httpx.Response) -> str | None:
+def refusal(target: Target, response: httpx.Response) -> str | None:
     """Why the answer stops the run, or None when the contracts may run."""
     sent, check = _credentials(target)
     status = response.status_code

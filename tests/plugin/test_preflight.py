@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from pytest_zdevents.emulator import Emulator, ServedEmulator
-from pytest_zdevents.runtime.preflight import _refused
+from pytest_zdevents.runtime.preflight import refusal
 from pytest_zdevents.runtime.target import Target
 
 CONTRACTS = Path(__file__).resolve().parents[2] / "contracts"
@@ -169,7 +169,7 @@ def answer(status: int, **headers: str) -> httpx.Response:
 )
 def test_which_answers_stop_the_run(status: int, headers: dict[str, str], stops: bool) -> None:
     target = Target("http://127.0.0.1:1", EMAIL, TOKEN)
-    problem = _refused(target, answer(status, **headers))
+    problem = refusal(target, answer(status, **headers))
     assert (problem is not None) == stops, problem
     if problem is not None:
         assert TOKEN not in problem and f"answered {status}" in problem
