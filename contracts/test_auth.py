@@ -80,16 +80,6 @@ def near_misses(token: str) -> dict[str, str]:
     return variants
 
 
-def credentials_of(target: Target) -> tuple[str, str]:
-    """The target's agent email and API token, or a failure that says they are needed."""
-    if not (target.email and target.token):
-        pytest.fail(
-            "This contract needs the agent email and API token of the target (--zd-email and --zd-token) to "
-            "check Basic {email_address}/token:{api_token} authentication."
-        )
-    return target.email, target.token
-
-
 def refused_near_misses(
     client: ZdClient, requests: dict[str, Send], header: Callable[[str], dict[str, str]], token: str
 ) -> dict[str, dict[str, str]]:
@@ -128,7 +118,7 @@ def test_a_request_without_credentials_is_401(zd: Kit) -> None:
 @pytest.mark.contract("auth.basic_token.verified")
 def test_basic_api_token_is_served_and_a_wrong_token_is_401(zd: Kit, zd_target: Target) -> None:
     """The same requests with the target's agent email and API token, then with a wrong token."""
-    email, token = credentials_of(zd_target)
+    email, token = zd_target.basic()
     requests = requests_about(zd.track(), zd.namespace)
     refused = not_answered(zd.client, requests, SERVED, basic(email, token))
     assert not refused, (
@@ -145,7 +135,7 @@ def test_basic_api_token_is_served_and_a_wrong_token_is_401(zd: Kit, zd_target: 
 def test_an_api_token_that_differs_in_part_is_401(zd: Kit, zd_target: Target) -> None:
     """The target's email with values that differ from its API token only in part: cut short by
     one character, its last or first character changed, one character appended."""
-    email, token = credentials_of(zd_target)
+    email, token = zd_target.basic()
     requests = requests_about(zd.track(), zd.namespace)
     wrong = refused_near_misses(zd.client, requests, lambda value: basic(email, value), token)
     assert not wrong, (
@@ -158,7 +148,7 @@ def test_an_api_token_that_differs_in_part_is_401(zd: Kit, zd_target: Target) ->
 def test_the_api_token_with_an_email_of_no_user_is_401(zd: Kit, zd_target: Target) -> None:
     """The target's API token with an email address this run made up, which no user of the account
     has; the reads with the right email are served first, so a 401 is about the email."""
-    email, token = credentials_of(zd_target)
+    email, token = zd_target.basic()
     requests = requests_about(zd.track(), zd.namespace)
     refused = not_answered(zd.client, reads(requests), SERVED, basic(email, token))
     assert not refused, (
@@ -177,12 +167,9 @@ def test_the_api_token_with_an_email_of_no_user_is_401(zd: Kit, zd_target: Targe
 def test_bearer_token_is_served_and_an_unknown_token_is_401(zd: Kit, zd_target: Target) -> None:
     """Optional: needs an OAuth token (the embedded emulator mints one). Its scopes are not known, so
     only the reads must be served; the unknown token is tried on the writes too."""
-    if not zd_target.oauth_token:
-        pytest.skip(
-            "No OAuth access token for the target (--zd-oauth-token); Bearer authentication was not checked."
-        )
+    token = zd_target.oauth()
     requests = requests_about(zd.track(), zd.namespace)
-    refused = not_answered(zd.client, reads(requests), SERVED, bearer(zd_target.oauth_token))
+    refused = not_answered(zd.client, reads(requests), SERVED, bearer(token))
     assert not refused, (
         "A request with Authorization Bearer {oauth_access_token} MUST be served (S24); these were not: "
         f"{refused}"
@@ -197,12 +184,9 @@ def test_bearer_token_is_served_and_an_unknown_token_is_401(zd: Kit, zd_target: 
 def test_a_bearer_token_that_differs_in_part_is_401(zd: Kit, zd_target: Target) -> None:
     """Optional, as above: values that differ from the target's OAuth token only in part, cut
     short by one character, its last or first character changed, one character appended."""
-    if not zd_target.oauth_token:
-        pytest.skip(
-            "No OAuth access token for the target (--zd-oauth-token); Bearer authentication was not checked."
-        )
+    token = zd_target.oauth()
     requests = requests_about(zd.track(), zd.namespace)
-    wrong = refused_near_misses(zd.client, requests, bearer, zd_target.oauth_token)
+    wrong = refused_near_misses(zd.client, requests, bearer, token)
     assert not wrong, (
         "A bearer token that differs from a valid one, even only in part, is an unknown bearer token and "
         f"MUST be answered 401 (S24); with the token changed so, these were not: {wrong}"
@@ -213,9 +197,7 @@ def test_a_bearer_token_that_differs_in_part_is_401(zd: Kit, zd_target: Target) 
 def test_a_write_with_a_read_only_token_is_403(zd: Kit, zd_target: Target) -> None:
     """The two writes, with an OAuth token of only users:read. Optional: the embedded emulator mints
     one; against another target without one the contract is skipped."""
-    token = zd_target.read_only_oauth_token
-    if not token:
-        pytest.skip("No OAuth token with only the users:read scope for the target; the 403 was not checked.")
+    token = zd_target.read_only_oauth()
     requests = requests_about(zd.track(), zd.namespace)
     wrong = not_answered(zd.client, writes(requests), {403}, bearer(token))
     assert not wrong, (

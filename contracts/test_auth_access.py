@@ -70,11 +70,7 @@ def answers(
 def test_a_read_only_token_reads(zd: Kit, zd_target: Target) -> None:
     """The six reads with an OAuth token of only users:read. Optional: the embedded emulator mints
     one; against another target without one the contract is skipped."""
-    token = zd_target.read_only_oauth_token
-    if not token:
-        pytest.skip(
-            "No OAuth token with only the users:read scope for the target; its reads were not checked."
-        )
+    token = zd_target.read_only_oauth()
     got = answers(zd.client, reads_of(shown_profile(zd)), {"Authorization": f"Bearer {token}"})
     refused = {name: shown(r) for name, r in got.items() if not r.is_success}
     assert not refused, (
@@ -88,9 +84,7 @@ def test_a_token_with_the_write_scope_writes(zd: Kit, zd_target: Target) -> None
     """An event tracked for a profile of this run through E6 with the run's OAuth token, which the
     oauth_scopes capability says has users:write (the read-only one is the other token); then read
     back with the run's own credentials."""
-    token = zd_target.oauth_token
-    if not token:
-        pytest.skip("No OAuth access token for the target (--zd-oauth-token); its writes were not checked.")
+    token = zd_target.oauth()
     tracked = shown_profile(zd)
     event = zd.namespace.event()
     events_path = profile_events_path(tracked.profile_id)
@@ -109,11 +103,10 @@ def test_an_end_user_is_refused(zd: Kit, zd_target: Target) -> None:
     profile of this run created, with the profile's fresh email as an identity: an end user. With
     those credentials, two reads and a write (E6) are each answered with a 4xx, and the event of the
     write is then not among the profile's events."""
-    if not (zd_target.email and zd_target.token):
-        pytest.skip("No API token for the target (--zd-token); an end user's credentials cannot be formed.")
+    _, token = zd_target.basic()
     tracked = shown_profile(zd)
     email = tracked.identifiers[0]["value"]
-    credentials = base64.b64encode(f"{email}/token:{zd_target.token}".encode()).decode()
+    credentials = base64.b64encode(f"{email}/token:{token}".encode()).decode()
     event = zd.namespace.event()
     events_path = profile_events_path(tracked.profile_id)
     requests: dict[str, Send] = {

@@ -23,6 +23,7 @@ from pytest_zdevents.runtime.client import BudgetExhausted, RequestBudget
 from pytest_zdevents.runtime.config import OPTIONS, ZdConfig, flag
 from pytest_zdevents.runtime.deviations import load_deviations
 from pytest_zdevents.runtime.eventually import waited
+from pytest_zdevents.runtime.preflight import preflight
 from pytest_zdevents.runtime.redaction import MIN_FREE_TEXT, ScrubbingFilter, scrub, too_short
 from pytest_zdevents.runtime.session import Session
 from pytest_zdevents.runtime.tracking import SetupFailed
@@ -65,14 +66,22 @@ def pytest_configure(config: pytest.Config) -> None:
         config.pluginmanager.register(ConformanceReport(RunResults(session)), "zdevents-report")
 
 
-@pytest.hookimpl(trylast=True)
+# In pytest_sessionstart, not pytest_configure: --help and --markers configure too, and run nothing.
+# tryfirst: before the header is printed and before xdist starts its workers.
+@pytest.hookimpl(tryfirst=True)
 def pytest_sessionstart(session: pytest.Session) -> None:
-    """Logs written as they come (``--log-cli-level``, ``--log-file``) are masked as reports are."""
-    logging_plugin = session.config.pluginmanager.get_plugin("logging-plugin")
+    """Logs written as they come (``--log-cli-level``, ``--log-file``) are masked as reports are.
+    Against --zd-url, once a run (not on xdist workers), check that the target answers and takes
+    the credentials before any contract runs (:mod:`pytest_zdevents.runtime.preflight`)."""
+    config, zd_session = session.config, Session.of(session.config)
+    logging_plugin = config.pluginmanager.get_plugin("logging-plugin")
     for name in ("log_cli_handler", "log_file_handler", "caplog_handler", "report_handler"):
         handler = getattr(logging_plugin, name, None)
         if isinstance(handler, logging.Handler):
             handler.addFilter(ScrubbingFilter())
+    listing = zd_session.collect_only or config.option.showfixtures or config.option.show_fixtures_per_test
+    if zd_session.config.url is not None and not listing and not hasattr(config, "workerinput"):
+        preflight(zd_session.config, zd_session.budget)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -8,6 +8,7 @@ import fnmatch
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from pytest_zdevents.credentials import MASK
 from pytest_zdevents.spec.view import View, view_for
@@ -47,6 +48,30 @@ def _boolean(text: str | bool) -> bool:
     raise ValueError(f"must be true or false (1/0, yes/no, on/off), not {text!r}")
 
 
+#: The schemes a target is reached by.
+URL_SCHEMES = ("http", "https")
+
+
+def _url(text: str) -> str:
+    """A target's base URL: ``http://`` or ``https://``, a host, and a port when one is given."""
+    text = text.strip()
+    if not text:
+        raise ValueError("is empty; give the base URL, e.g. https://example.zendesk.com, or leave it out")
+    scheme, found, rest = text.partition("://")
+    if not found:
+        raise ValueError(f"{text} has no scheme; write http://{text} (or https://{text})")
+    if scheme.lower() not in URL_SCHEMES:
+        raise ValueError(f"{text} has the scheme {scheme}://; write http://{rest} or https://{rest}")
+    parts = urlsplit(text)
+    if not parts.hostname:
+        raise ValueError(f"{text} has no host; write one, e.g. http://127.0.0.1:8080")
+    try:
+        _ = parts.port  # reading it checks it
+    except ValueError:
+        raise ValueError(f"{text} has a port that is not a number from 0 to 65535") from None
+    return text
+
+
 @dataclass(frozen=True)
 class Option:
     """One option, known by its flag, ini key and environment variable."""
@@ -74,7 +99,11 @@ class Option:
 
 
 OPTIONS: tuple[Option, ...] = (
-    Option("url", "Base URL of the implementation to test; the embedded emulator when not given."),
+    Option(
+        "url",
+        "Base URL of the implementation to test, http:// or https://; the embedded emulator when not given.",
+        convert=_url,
+    ),
     Option("email", "Agent email for Basic authentication ({email}/token:{api_token})."),
     Option("token", "API token for Basic authentication.", secret=True),
     Option(

@@ -5,14 +5,16 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NoReturn
 
 import httpx
+import pytest
 
 from pytest_zdevents.credentials import basic_credentials, basic_pair, basic_username
 from pytest_zdevents.emulator import Emulator
 from pytest_zdevents.emulator.runtime import InProcessTransport
 from pytest_zdevents.runtime.client import RequestBudget, ZdClient
-from pytest_zdevents.runtime.config import ZdConfig
+from pytest_zdevents.runtime.config import ZdConfig, flag
 from pytest_zdevents.runtime.redaction import register
 
 #: The in-process emulator's base URL: no request with it ever leaves the process.
@@ -47,6 +49,29 @@ class Target:
         )
         return tuple(s for s in (self.token, self.oauth_token, self.read_only_oauth_token, *basic) if s)
 
+    def basic(self) -> tuple[str, str]:
+        """The agent email and API token, for a contract about Basic authentication; without them
+        the contract is skipped, saying which options give them."""
+        __tracebackhide__ = True  # the skip names the contract's line, not this one
+        if not (self.email and self.token):
+            _skip_without("Basic credentials (an agent's email address and API token)", "email", "token")
+        return self.email, self.token
+
+    def oauth(self) -> str:
+        """The OAuth access token (with users:write, when the target has OAuth scopes); without one
+        the contract is skipped."""
+        __tracebackhide__ = True  # the skip names the contract's line, not this one
+        if not self.oauth_token:
+            _skip_without("an OAuth access token", "oauth_token")
+        return self.oauth_token
+
+    def read_only_oauth(self) -> str:
+        """An OAuth access token with only the users:read scope; without one the contract is skipped."""
+        __tracebackhide__ = True  # the skip names the contract's line, not this one
+        if not self.read_only_oauth_token:
+            _skip_without("an OAuth access token with only the users:read scope", "read_only_oauth_token")
+        return self.read_only_oauth_token
+
     def basic_auth(self) -> httpx.BasicAuth | None:
         if self.email and self.token:
             return httpx.BasicAuth(basic_username(self.email), self.token)
@@ -76,6 +101,13 @@ class Target:
     def close(self) -> None:
         if self.emulator is not None:
             self.emulator.close()
+
+
+def _skip_without(credential: str, *options: str) -> NoReturn:
+    """Skip the running contract for want of ``credential``, which ``options`` give: a credential
+    the run was not given is a contract not checked, never a failure."""
+    __tracebackhide__ = True
+    pytest.skip(f"This contract needs {credential}: give {' and '.join(flag(o) for o in options)}.")
 
 
 def open_target(zd: ZdConfig) -> Target:

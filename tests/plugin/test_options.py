@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
+from pytest_zdevents.emulator import Emulator
 from pytest_zdevents.runtime.config import OPTIONS
 
 # name: (flag, ini key, environment variable), as docs/suite.md spells them.
@@ -131,6 +133,16 @@ def output(result: pytest.RunResult) -> str:
     return result.stdout.str() + "\n" + result.stderr.str()
 
 
+@pytest.fixture(scope="module")
+def answering_url() -> Iterator[str]:
+    """A --zd-url that passes the pre-flight (runtime/preflight.py): an emulator that serves any
+    request, credentials or none."""
+    emulator = Emulator(quirks=["auth_ignored"])
+    with emulator.serve() as served:
+        yield served.url
+    emulator.close()
+
+
 def test_the_table_covers_every_option() -> None:
     assert {option.name for option in OPTIONS} == set(NAMES) == set(VALUES) == set(DEFAULTS)
 
@@ -144,10 +156,16 @@ def test_defaults(pytester: pytest.Pytester) -> None:
 @pytest.mark.parametrize("where", ["flag", "ini", "env"])
 @pytest.mark.parametrize("name", list(NAMES))
 def test_every_option_is_settable_three_ways(
-    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, name: str, where: str
+    pytester: pytest.Pytester,
+    monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
+    name: str,
+    where: str,
 ) -> None:
     flag, ini, env = NAMES[name]
     text, expected = VALUES[name]
+    if name == "url":
+        text = expected = request.getfixturevalue("answering_url")
     args: list[str] = []
     if where == "flag":
         args = [flag] if name in BOOLEANS else [flag, text]
@@ -276,9 +294,9 @@ def test_header_names_the_embedded_emulator_by_default(pytester: pytest.Pytester
 
 @pytest.mark.parametrize("where", ["flag", "env"])
 def test_header_names_the_url_target(
-    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, where: str
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, answering_url: str, where: str
 ) -> None:
-    url = "http://zd.example.invalid:8123"
+    url = answering_url
     args = ["--zd-url", url] if where == "flag" else []
     if where == "env":
         monkeypatch.setenv("ZDEVENTS_URL", url)

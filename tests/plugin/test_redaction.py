@@ -115,12 +115,21 @@ def test_leaks(zd_target):
 '''
 
 
-def test_no_output_of_a_failing_run_holds_a_secret(pytester: pytest.Pytester) -> None:
+@pytest.fixture
+def target_url() -> Iterator[str]:
+    """A target that takes the run's credentials, so that the pre-flight lets the run go on."""
+    emulator = Emulator(email=EMAIL, token=TOKEN, oauth_tokens=[OAUTH])
+    with emulator.serve() as served:
+        yield served.url
+    emulator.close()
+
+
+def test_no_output_of_a_failing_run_holds_a_secret(pytester: pytest.Pytester, target_url: str) -> None:
     pytester.makepyfile(test_leaky=LEAKY)
     result = pytester.runpytest_subprocess(
         "-p",
         "no:cacheprovider",
-        "--zd-url=http://127.0.0.1:9",
+        f"--zd-url={target_url}",
         f"--zd-email={EMAIL}",
         f"--zd-token={TOKEN}",
         f"--zd-oauth-token={OAUTH}",
