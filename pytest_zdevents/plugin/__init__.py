@@ -24,7 +24,11 @@ from pytest_zdevents.runtime.session import Session
 from pytest_zdevents.runtime.tracking import SetupFailed
 
 #: The fixtures, registered with these hooks.
-pytest_plugins = ["pytest_zdevents.plugin.fixtures", "pytest_zdevents.plugin.emulator"]
+pytest_plugins = [
+    "pytest_zdevents.plugin.fixtures",
+    "pytest_zdevents.plugin.emulator",
+    "pytest_zdevents.plugin.command",
+]
 
 EMULATOR_ONLY = ("emulator_quirk", "emulator_variation", "emulator_lag")
 
