@@ -12,7 +12,7 @@ import pytest
 
 from pytest_zdevents.emulator.switches import QUIRKS, VARIATIONS, unknown_names
 from pytest_zdevents.plugin.options import add_options, resolve, unknown_environment
-from pytest_zdevents.plugin.selection import WRITES_MARKER, contract_id, select
+from pytest_zdevents.plugin.selection import WRITES_MARKER, check_patterns, contract_id, select
 from pytest_zdevents.reporting.collector import ConformanceReport
 from pytest_zdevents.reporting.model import RunResults
 from pytest_zdevents.runtime.capabilities import load_capabilities
@@ -91,6 +91,7 @@ def _check_usage(zd: ZdConfig) -> None:
             raise pytest.UsageError(
                 f"{kind}: unknown name {', '.join(unknown)}. Known names: {', '.join(sorted(known))}."
             )
+    check_patterns(zd)
 
 
 def _seed(config: pytest.Config, zd: ZdConfig) -> int:
