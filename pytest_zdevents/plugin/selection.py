@@ -12,7 +12,7 @@ import pytest
 
 from pytest_zdevents.runtime.config import ZdConfig, flag
 from pytest_zdevents.runtime.session import Session
-from pytest_zdevents.spec.catalogue import load_catalogue
+from pytest_zdevents.spec.catalogue import contracts_dir, load_catalogue
 from pytest_zdevents.spec.listing import LIST_FLAG
 
 WRITES_MARKER = "zd_writes"
@@ -56,6 +56,17 @@ def select(config: pytest.Config, session: Session, items: list[pytest.Item]) ->
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = selected
+
+
+def collects_suite(config: pytest.Config) -> bool:
+    """Whether the run collects the conformance suite (``contracts/``, packaged or the checkout's),
+    whose contracts the catalogue lists; other tests may carry IDs of their own."""
+    suite = contracts_dir().resolve()
+    for arg in config.args:
+        path = (config.invocation_params.dir / arg.split("::", 1)[0]).resolve()
+        if path == suite or suite in path.parents or path in suite.parents:
+            return True
+    return False
 
 
 def check_patterns(zd: ZdConfig) -> None:
