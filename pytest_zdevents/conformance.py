@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 import shlex
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from importlib import metadata
 from pathlib import Path
 
@@ -84,24 +84,40 @@ Every option, with its ini key and environment variable, and pytest's own option
 
 
 def arguments(
-    argv: Sequence[str], cwd: Path | None = None, environ: dict[str, str] | None = None
+    argv: Sequence[str], cwd: Path | None = None, environ: Mapping[str, str] | None = None
 ) -> list[str]:
     """pytest's arguments for a run of the packaged suite with the user's ``argv``."""
     suite = contracts_dir()
-    cache = (cwd or Path.cwd()) / ".pytest_cache"
+    cwd = cwd or Path.cwd()
     environ = os.environ if environ is None else environ
     # The cache belongs where the user runs, not in site-packages; without the cache plugin pytest
     # refuses the option (--strict-config: "Unknown config option: cache_dir").
     caching = not cache_disabled([*shlex.split(environ.get("PYTEST_ADDOPTS", "")), *argv])
+    # A node ID as the run prints it (contracts/test_x.py::test_y) runs that test, not the suite.
+    argv = [in_suite(arg, suite, cwd) or arg for arg in argv]
+    tests = [] if any(in_suite(arg, suite, cwd) for arg in argv) else [str(suite)]
     return [
         "-c",
         str(suite / CONFIG_FILENAME),
         "--rootdir",
         str(suite.parent),
-        *(["-o", f"cache_dir={cache}"] if caching else []),
-        str(suite),
+        *(["-o", f"cache_dir={cwd / '.pytest_cache'}"] if caching else []),
+        *tests,
         *argv,
     ]
+
+
+def in_suite(arg: str, suite: Path, cwd: Path) -> str | None:
+    """``arg`` as an absolute path into the suite when it names one of its files or tests as
+    ``contracts/...`` (or already absolutely), and no file of the working directory; else None."""
+    path = arg.split("::", 1)[0]
+    if arg.startswith("-"):
+        return None
+    if path.startswith(str(suite)):
+        return arg if Path(path).exists() else None
+    if path.startswith(suite.name + "/") and not (cwd / path).exists() and (suite.parent / path).exists():
+        return str(suite.parent / arg)
+    return None
 
 
 def cache_disabled(args: Sequence[str]) -> bool:

@@ -182,3 +182,15 @@ def test_pytest_arguments_pass_through_and_node_ids_read_contracts(tmp_path: Pat
     passed = [line for line in lines if line.startswith("PASSED ")]
     assert passed and all(line.startswith("PASSED contracts/test_filters.py::") for line in passed), passed
     assert not (tmp_path / ".pytest_cache").exists(), "no cache without the cache plugin"
+
+
+def test_a_node_id_as_the_run_prints_it_selects_that_test(tmp_path: Path) -> None:
+    suite = contracts_dir()
+    node = "contracts/test_reads.py::test_walking_one_event_a_page_lists_each_event_once"
+    args = arguments([node, "-x"], cwd=tmp_path, environ={})
+    assert args[-2:] == [str(suite.parent / node), "-x"], args
+    assert str(suite) not in args, "only that test, not the whole suite"
+    # A file of the user's own at that path is theirs, and the suite runs as given.
+    (tmp_path / "contracts").mkdir()
+    (tmp_path / "contracts/test_reads.py").write_text("")
+    assert arguments([node], cwd=tmp_path, environ={})[-2:] == [str(suite), node]
