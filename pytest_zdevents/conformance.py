@@ -3,9 +3,10 @@
 ``zdevents-conformance --zd-url URL [pytest arguments]`` is pytest on the packaged ``contracts/``
 with the suite's own configuration (``contracts/conformance.ini``), whatever directory it runs in.
 The root directory is the one holding ``contracts/``, so node IDs read ``contracts/test_*.py::...``
-as in a checkout (:mod:`pytest_zdevents.plugin.command` prints them so in the terminal too), and a
-deviations file works in both. The exit code is pytest's: 0 all passed, 1 a contract failed,
-2 interrupted (the request budget), 4 a usage error.
+as in a checkout (:mod:`pytest_zdevents.plugin.command` prints them so in the terminal too), one
+given as an argument runs that test of the packaged suite, and a deviations file works in both.
+The exit code is pytest's: 0 all passed, 1 a contract failed, 2 interrupted (the request budget),
+4 a usage error.
 
 Some arguments are answered here and run nothing: ``--help`` (the command's own usage;
 ``--help-pytest`` gives pytest's), ``--version``, ``--zd-list-contracts[=json]``, and
