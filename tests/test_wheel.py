@@ -3,13 +3,15 @@
 The built wheel goes into a fresh virtualenv; with no checkout in sight, ``zdevents-emulator``
 serves with a quirk and a canary token, and ``zdevents-conformance`` collects the whole suite and
 runs the contracts the quirks break against it. The JSON report, the HTML matrix and the JUnit
-file name the failing contracts, and no output of the run, from either process, holds the canary.
+file name the failing contracts, the terminal names tests ``contracts/test_*.py::...``, and no
+output of the run, from either process, holds the canary.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import venv
@@ -137,6 +139,14 @@ def test_the_installed_suite_reports_failures_and_no_secret(
     assert junit_failed >= FAILING, f"JUnit failures name {sorted(junit_failed)}"
     for contract in FAILING:
         assert f"FAILED contract {contract}: " in run.stdout
+    # The package lives in the virtualenv's site-packages, the run in another directory: the
+    # terminal still names tests as in a checkout.
+    lines = run.stdout.splitlines()
+    outcomes = [line.split(" ", 1)[1] for line in lines if re.match(r"(PASSED|FAILED|ERROR) \S+::", line)]
+    progress = [line for line in lines if re.search(r"\[ *\d+%\]$", line)]
+    assert outcomes and progress, run.stdout[-3000:]
+    named = [text for text in outcomes + progress if not text.startswith("contracts/test_")]
+    assert not named, f"node IDs read contracts/test_*.py::..., not {named[:3]}"
 
     outputs = {"conformance stdout": run.stdout, "conformance stderr": run.stderr}
     for directory in (tmp_path, logs):

@@ -14,7 +14,13 @@ import pytest
 
 from pytest_zdevents.emulator.switches import QUIRKS, VARIATIONS, unknown_names
 from pytest_zdevents.plugin.options import add_options, resolve, unknown_environment
-from pytest_zdevents.plugin.selection import WRITES_MARKER, contract_id, select
+from pytest_zdevents.plugin.selection import (
+    WRITES_MARKER,
+    check_patterns,
+    collects_suite,
+    contract_id,
+    select,
+)
 from pytest_zdevents.reporting.collector import ConformanceReport
 from pytest_zdevents.reporting.model import RunResults
 from pytest_zdevents.runtime.capabilities import load_capabilities
@@ -28,8 +34,12 @@ from pytest_zdevents.runtime.redaction import MIN_FREE_TEXT, ScrubbingFilter, sc
 from pytest_zdevents.runtime.session import Session
 from pytest_zdevents.runtime.tracking import SetupFailed
 
-#: The fixtures, registered with these hooks.
-pytest_plugins = ["pytest_zdevents.plugin.fixtures", "pytest_zdevents.plugin.emulator"]
+#: The fixtures and the command's hooks, registered with these hooks.
+pytest_plugins = [
+    "pytest_zdevents.plugin.fixtures",
+    "pytest_zdevents.plugin.emulator",
+    "pytest_zdevents.plugin.command",
+]
 
 EMULATOR_ONLY = ("emulator_quirk", "emulator_variation", "emulator_lag")
 
@@ -52,6 +62,8 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     zd = resolve(config)
     _check_usage(zd)
+    if collects_suite(config):
+        check_patterns(zd)
     session = Session(
         config=zd,
         capabilities=load_capabilities(_path(zd.capabilities)),

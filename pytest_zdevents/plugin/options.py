@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from pytest_zdevents.runtime.config import ENV_PREFIX, KNOWN_ENV, OPTIONS, Setting, ZdConfig
+from pytest_zdevents.spec.listing import FORMATS, LIST_FLAG
 
 
 def add_options(parser: pytest.Parser) -> None:
@@ -30,6 +31,17 @@ def add_options(parser: pytest.Parser) -> None:
         else:
             group.addoption(option.flag, default=None, help=option.help + env_help)
             parser.addini(option.ini, option.help, default=None)
+    # A command, not a setting of the run: no ini key, no environment variable.
+    group.addoption(
+        LIST_FLAG,
+        dest="zd_list_contracts",
+        nargs="?",
+        const="text",
+        choices=FORMATS,
+        default=None,
+        help="Print every contract of the catalogue (ID, area, MUST statement, source) and run nothing; "
+        f"{LIST_FLAG}=json prints JSON.",
+    )
 
 
 def _split(text: str) -> tuple[str, ...]:

@@ -13,6 +13,7 @@ from pytest_zdevents.conformance import SPEC_VIEW
 from pytest_zdevents.runtime.capabilities import load_capabilities
 from pytest_zdevents.runtime.config import OPTIONS
 from pytest_zdevents.runtime.deviations import load_deviations
+from pytest_zdevents.spec.listing import LIST_FLAG
 
 pytest_plugins = ["pytester"]
 
@@ -42,8 +43,8 @@ def test_the_example_files_load() -> None:
 
 
 FLAGS = {option.flag for option in OPTIONS}
-#: Flags of the zdevents-conformance command itself, which runs nothing when given one.
-COMMAND_FLAGS = {SPEC_VIEW}
+#: Flags that print and run nothing, and so are no setting of a run.
+COMMAND_FLAGS = {SPEC_VIEW, LIST_FLAG}
 
 
 @pytest.mark.parametrize("doc", ["README.md", "docs/suite.md", "docs/emulator.md"])
