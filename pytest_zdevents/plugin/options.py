@@ -74,9 +74,8 @@ def resolve(config: pytest.Config, environ: Mapping[str, str] | None = None) -> 
             else:
                 value = option.convert(raw)
         except ValueError as exc:
-            raise pytest.UsageError(
-                f"{option.flag} (from {source}) {exc}. {option.help} Fix the value and run again."
-            ) from None
+            where = option.flag if source == option.flag else f"{option.flag} (from {source})"
+            raise pytest.UsageError(f"{where} {exc}. {option.help} Fix the value and run again.") from None
         settings[option.name] = Setting(value, source)
     return ZdConfig(settings)
 
