@@ -25,7 +25,7 @@ from pytest_zdevents.reporting.collector import ConformanceReport
 from pytest_zdevents.reporting.model import RunResults
 from pytest_zdevents.runtime.capabilities import load_capabilities
 from pytest_zdevents.runtime.cleanup import CleanupReport
-from pytest_zdevents.runtime.client import BudgetExhausted, RequestBudget
+from pytest_zdevents.runtime.client import RUN, BudgetExhausted, Pace, RequestBudget
 from pytest_zdevents.runtime.config import OPTIONS, ZdConfig, flag
 from pytest_zdevents.runtime.deviations import load_deviations
 from pytest_zdevents.runtime.eventually import waited
@@ -42,6 +42,8 @@ pytest_plugins = [
 ]
 
 EMULATOR_ONLY = ("emulator_quirk", "emulator_variation", "emulator_lag")
+#: The user property that carries the requests one phase of a test sent.
+REQUESTS = "requests"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -69,7 +71,7 @@ def pytest_configure(config: pytest.Config) -> None:
         capabilities=load_capabilities(_path(zd.capabilities)),
         deviations=load_deviations(_path(zd.deviations)),
         seed=_seed(config, zd),
-        budget=RequestBudget(zd.request_budget),
+        budget=RequestBudget(zd.request_budget, _pace(config, zd)),
         collect_only=bool(config.option.collectonly),
     )
     session.start(config)
@@ -104,7 +106,20 @@ def _path(value: str | None) -> Path | None:
     return Path(value) if value else None
 
 
+def _pace(config: pytest.Config, zd: ZdConfig) -> Pace | None:
+    """``--zd-rate N``: this process's share of N requests a minute (N/W on each of W xdist workers)."""
+    if zd.rate is None:
+        return None
+    workers = int(getattr(config, "workerinput", {}).get("workercount", 1))
+    return Pace(zd.rate / workers)
+
+
 def _check_usage(zd: ZdConfig) -> None:
+    if zd.url is None and zd.rate is not None:
+        raise pytest.UsageError(
+            f"{flag('rate')} paces the requests sent to a target at {flag('url')}; the embedded "
+            "emulator is in-process and has no rate limit to spare. Drop it, or give --zd-url."
+        )
     if zd.url is not None:
         given = [n for n in EMULATOR_ONLY if zd.settings[n].source != "default"]
         if given:
@@ -205,6 +220,8 @@ def pytest_runtest_makereport(
     short = item.config.getoption("tbstyle", "auto") == "auto" and isinstance(item, pytest.Function)
     if report.failed and call.excinfo is not None and waited(call.excinfo.value) and short:
         report.longrepr = item._repr_failure_py(call.excinfo, style="short")  # type: ignore[union-attr]
+    # The requests this phase sent (xdist hands user properties to the controller's report).
+    report.user_properties.append((REQUESTS, Session.of(item.config).budget.take(item.nodeid)))
     identifier = contract_id(item)
     if identifier is not None and ("contract", identifier) not in report.user_properties:
         report.user_properties.append(("contract", identifier))
@@ -228,37 +245,40 @@ def _scrub(report: pytest.TestReport) -> None:
     report.sections = [(name, scrub(content)) for name, content in report.sections]
 
 
-def _stop_when_budget_spent() -> Generator[None, None, None]:
+def _stop_when_budget_spent(item: pytest.Item) -> Generator[None, None, None]:
+    """Run a phase of ``item``, its requests counted for it, and stop the run when the budget is spent."""
     try:
-        return (yield)
+        with Session.of(item.config).budget.owner(item.nodeid):
+            return (yield)
     except BudgetExhausted as exc:
         pytest.exit(str(exc), returncode=pytest.ExitCode.INTERRUPTED)
 
 
-# Setup and teardown too: session fixtures, clean-up included, send requests there.
+# Setup and teardown too: fixtures send requests there (the clean-up counts for the run: cleanup.py).
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_setup(item: pytest.Item) -> Generator[None, None, None]:
-    return (yield from _stop_when_budget_spent())
+    return (yield from _stop_when_budget_spent(item))
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
-    return (yield from _stop_when_budget_spent())
+    return (yield from _stop_when_budget_spent(item))
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Generator[None, None, None]:
-    return (yield from _stop_when_budget_spent())
+    return (yield from _stop_when_budget_spent(item))
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    """On an xdist worker, hand the clean-up report and the deviations its collection matched to
-    the controller, which reports them."""
+    """On an xdist worker, hand the clean-up report, the deviations its collection matched and the
+    requests it sent outside any test to the controller, which reports them."""
     workeroutput = getattr(session.config, "workeroutput", None)
     if workeroutput is not None:
         zd_session = Session.of(session.config)
         workeroutput["zdevents_cleanup"] = dataclasses.asdict(zd_session.cleanup)
         workeroutput["zdevents_matched"] = sorted(zd_session.deviations.matched)
+        workeroutput["zdevents_run_requests"] = zd_session.budget.count(RUN)
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -269,6 +289,7 @@ def pytest_testnodedown(node: object, error: object) -> None:
     if "zdevents_cleanup" in output:
         session.cleanup.merge(CleanupReport(**output["zdevents_cleanup"]))
     session.deviations.matched.update(output.get("zdevents_matched", []))
+    session.worker_run_requests += output.get("zdevents_run_requests", 0)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:

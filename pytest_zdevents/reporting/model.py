@@ -48,6 +48,11 @@ def _phase_outcome(report: pytest.TestReport) -> str | None:
     return "skipped" if report.skipped else None
 
 
+def _requests(report: pytest.TestReport) -> int:
+    """The requests one phase sent, as the plugin stamps them on its report."""
+    return sum(int(value) for name, value in report.user_properties if name == "requests")
+
+
 def _reason(report: pytest.TestReport) -> str | None:
     if hasattr(report, "wasxfail"):
         return str(report.wasxfail)
@@ -69,9 +74,12 @@ class TestResult:
     failure: str | None = None
     #: The contract whose broken promise kept this test from setting up its data.
     relied_on: str | None = None
+    #: The requests its setup, call and teardown sent.
+    requests: int = 0
 
     def add(self, report: pytest.TestReport) -> None:
         self.duration += report.duration
+        self.requests += _requests(report)
         outcome = _phase_outcome(report)
         if outcome is not None and _WEIGHT[outcome] >= _WEIGHT[self.outcome]:
             self.outcome = outcome
@@ -90,6 +98,8 @@ class RunResults:
     started: datetime.datetime = field(default_factory=lambda: datetime.datetime.now(datetime.UTC))
     #: Deviations that need attention, set at the end of the run; --zd-strict fails the run on them.
     problems: list[str] = field(default_factory=list)
+    #: Requests of tests that are no contract (a conftest's own tests, say): counted with the run's.
+    other_requests: int = 0
 
     @property
     def config(self) -> ZdConfig:
@@ -100,6 +110,7 @@ class RunResults:
         properties = dict(report.user_properties)
         contract = properties.get("contract")
         if contract is None:
+            self.other_requests += _requests(report)
             return
         result = self.tests.setdefault(report.nodeid, TestResult(report.nodeid, contract))
         result.deviation = properties.get("deviation", result.deviation)
@@ -153,15 +164,29 @@ class RunResults:
             "writes": contract.writes,
             "outcome": outcome,
             "duration": round(sum(t.duration for t in tests), 3),
+            "requests": sum(t.requests for t in tests),
             "reason": next((t.reason for t in tests if t.outcome == outcome and t.reason), None),
             "deviation": {"reason": deviation.reason, "link": deviation.link} if deviation else None,
             "tests": [
-                {"nodeid": t.nodeid, "outcome": t.outcome, "duration": round(t.duration, 3)} for t in tests
+                {
+                    "nodeid": t.nodeid,
+                    "outcome": t.outcome,
+                    "duration": round(t.duration, 3),
+                    "requests": t.requests,
+                }
+                for t in tests
             ],
             "reproduction": self.reproduction(contract.id, failed) if failed else None,
             # Set-up errors: the promises the target broke that kept tests from making their data.
             "relied_on": sorted({t.relied_on for t in tests if t.relied_on}),
         }
+
+    def requests(self, contracts: list[dict[str, Any]]) -> dict[str, int]:
+        """The requests the run sent: its contracts' and the run's own outside any contract (the
+        pre-flight, the clean-up), and the total."""
+        in_contracts = sum(contract["requests"] for contract in contracts)
+        run = self.session.run_requests() + self.other_requests
+        return {"contracts": in_contracts, "run": run, "total": in_contracts + run}
 
     def reproduction(self, contract: str, failed: list[TestResult]) -> str:
         """The command that replays the contract with this run's options and seed, then each
@@ -208,17 +233,22 @@ class RunResults:
             "exit_status": exit_status,
             "totals": totals,
             "areas": by_area(contracts),
+            "requests": self.requests(contracts),
             "deviation_problems": self.problems,
             "contracts": contracts,
         }
 
 
 def by_area(contracts: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Each area's count of contracts per outcome, areas in catalogue order."""
-    counts = {area: {"area": area, **dict.fromkeys(OUTCOMES, 0)} for area in areas()}
+    """Each area's count of contracts per outcome, and the requests its contracts sent, areas in
+    catalogue order."""
+    counts = {area: {"area": area, **dict.fromkeys(OUTCOMES, 0), "requests": 0} for area in areas()}
     for contract in contracts:
-        row = counts.setdefault(contract["area"], {"area": contract["area"], **dict.fromkeys(OUTCOMES, 0)})
+        row = counts.setdefault(
+            contract["area"], {"area": contract["area"], **dict.fromkeys(OUTCOMES, 0), "requests": 0}
+        )
         row[contract["outcome"]] += 1
+        row["requests"] += contract.get("requests", 0)
     return list(counts.values())
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from pytest_zdevents.runtime.client import ZdClient
+from pytest_zdevents.runtime.client import RUN, ZdClient
 from pytest_zdevents.runtime.paths import profile_path
 
 
@@ -68,14 +68,16 @@ class CleanupReport:
 
 
 def delete_created(client: ZdClient, created: Created) -> CleanupReport:
-    """Delete every profile the run created (best effort)."""
+    """Delete every profile the run created and has not deleted already (best effort). Its
+    requests count for the run, not for the test whose teardown it happens in."""
     report = CleanupReport(ran=True, created=len(created.ids()))
-    for profile_id in created.ids():
-        try:
-            status = client.delete(profile_path(profile_id)).status_code
-        except Exception as exc:
-            report.failures.append(f"{profile_id} ({type(exc).__name__}: {exc})")
-            continue
-        if status not in (204, 404):
-            report.failures.append(f"{profile_id} (HTTP {status})")
+    with client.budget.owner(RUN):
+        for profile_id in created.ids():
+            try:
+                status = client.delete(profile_path(profile_id)).status_code
+            except Exception as exc:
+                report.failures.append(f"{profile_id} ({type(exc).__name__}: {exc})")
+                continue
+            if status not in (204, 404):
+                report.failures.append(f"{profile_id} (HTTP {status})")
     return report

@@ -7,11 +7,12 @@ log line per request in which no credential appears.
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import httpx
@@ -35,14 +36,22 @@ class ReadOnlyViolation(Exception):
 #: What a read-only run may not send: the methods with which this API writes. (schemathesis also
 #: tries OPTIONS, TRACE and QUERY on every path; they write nothing.)
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+#: The owner of requests sent outside any test: the pre-flight, session set-up, the clean-up.
+RUN = "run"
 
 
 class RequestBudget:
-    """A count of requests shared by every client of one test process."""
+    """A count of requests shared by every client of one test process, kept per owner as well:
+    the test running now (the plugin names it in :meth:`owner`), or :data:`RUN` outside any test
+    (the pre-flight, the clean-up), so that the report says what each contract cost. With a
+    ``pace`` (``--zd-rate``) every request waits its turn first."""
 
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, pace: Pace | None = None) -> None:
         self.limit = limit
         self.used = 0
+        self.pace = pace
+        self._owner = RUN
+        self._counts: dict[str, int] = {}
         self._lock = threading.Lock()
 
     def spend(self) -> None:
@@ -53,6 +62,56 @@ class RequestBudget:
                     "Raise --zd-request-budget, or select fewer contracts with -k or -m."
                 )
             self.used += 1
+            self._counts[self._owner] = self._counts.get(self._owner, 0) + 1
+        if self.pace is not None:
+            self.pace.wait()
+
+    @contextlib.contextmanager
+    def owner(self, name: str) -> Iterator[None]:
+        """Count the requests sent inside the block for ``name`` (a test's node ID, or :data:`RUN`)."""
+        with self._lock:
+            before, self._owner = self._owner, name
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._owner = before
+
+    def take(self, name: str) -> int:
+        """The requests counted for ``name`` since the last take, and start again from zero."""
+        with self._lock:
+            return self._counts.pop(name, 0)
+
+    def count(self, name: str) -> int:
+        with self._lock:
+            return self._counts.get(name, 0)
+
+
+class Pace:
+    """At most ``per_minute`` requests a minute: each request starts no sooner than 60/N seconds
+    after the one before it (fixed spacing, so no burst either). One per process, shared by every
+    client through the :class:`RequestBudget`; under xdist each of W workers is given N/W."""
+
+    def __init__(
+        self,
+        per_minute: float,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.per_minute = per_minute
+        self.spacing = 60.0 / per_minute
+        self._clock = clock
+        self._sleep = sleep
+        self._next = 0.0
+        self._lock = threading.Lock()
+
+    def wait(self) -> None:
+        with self._lock:
+            now = self._clock()
+            start = max(now, self._next)
+            self._next = start + self.spacing
+        if start > now:
+            self._sleep(start - now)
 
 
 def retry_after(response: httpx.Response, now: Callable[[], float] = time.time) -> float:

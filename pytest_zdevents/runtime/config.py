@@ -137,6 +137,13 @@ OPTIONS: tuple[Option, ...] = (
         _whole(1),
     ),
     Option(
+        "rate",
+        "With --zd-url: at most this many requests a minute, paced evenly (each xdist worker takes its "
+        "share), so that a run leaves the target's rate limit to its own integrations.",
+        None,
+        _number(float, "a number of requests a minute", 1),
+    ),
+    Option(
         "max_examples",
         "Hypothesis examples per property and per schemathesis operation.",
         20,

@@ -14,7 +14,7 @@ import pytest
 
 from pytest_zdevents.runtime.capabilities import Capabilities
 from pytest_zdevents.runtime.cleanup import CleanupReport
-from pytest_zdevents.runtime.client import RequestBudget
+from pytest_zdevents.runtime.client import RUN, RequestBudget
 from pytest_zdevents.runtime.config import ZdConfig
 from pytest_zdevents.runtime.deviations import Deviations
 from pytest_zdevents.spec import load_view
@@ -34,6 +34,12 @@ class Session:
     #: What clean-up deleted, and what it could not: this process's, or the whole run's on the
     #: xdist controller.
     cleanup: CleanupReport = field(default_factory=CleanupReport)
+    #: On the xdist controller: the requests its workers sent outside any test (the clean-up).
+    worker_run_requests: int = 0
+
+    def run_requests(self) -> int:
+        """Requests sent outside any test: this process's (pre-flight, clean-up) and its workers'."""
+        return self.budget.count(RUN) + self.worker_run_requests
 
     def spec(self) -> dict[str, Any]:
         """The view of ``openapi.yaml`` the schema contract holds this run's target to."""
