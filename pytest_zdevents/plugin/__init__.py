@@ -30,6 +30,7 @@ from pytest_zdevents.runtime.config import OPTIONS, ZdConfig, flag
 from pytest_zdevents.runtime.deviations import load_deviations
 from pytest_zdevents.runtime.eventually import waited
 from pytest_zdevents.runtime.preflight import preflight
+from pytest_zdevents.runtime.rate import rate_line
 from pytest_zdevents.runtime.redaction import MIN_FREE_TEXT, ScrubbingFilter, scrub, too_short
 from pytest_zdevents.runtime.session import Session
 from pytest_zdevents.runtime.tracking import SetupFailed
@@ -42,8 +43,8 @@ pytest_plugins = [
 ]
 
 EMULATOR_ONLY = ("emulator_quirk", "emulator_variation", "emulator_lag")
-#: The user property that carries the requests one phase of a test sent.
-REQUESTS = "requests"
+#: The report attribute that carries the requests one phase of a test sent.
+REQUESTS = "zdevents_requests"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -169,6 +170,8 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
         f"  schema contract: the {view} view of openapi.yaml"
         + (" (the emulator's own choices included)" if view == "full" else " (only what the docs promise)")
     )
+    if zd.rate is not None:
+        lines.append(f"  {rate_line(zd.rate, None)}")
     if zd.seed is None:
         seed = session.seed
         lines.append(f"  seed: {seed} (chosen for this run; replay with {flag('seed')} {seed})")
@@ -179,6 +182,13 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
             "no option reads them (a typo?)."
         )
     return lines + _short_secret_warnings(zd)
+
+
+def pytest_report_collectionfinish(config: pytest.Config, items: list[pytest.Item]) -> list[str]:
+    """With --zd-rate, what the selected tests should take at that rate (not under xdist, whose
+    controller collects nothing: there the header's figure for a whole run stands)."""
+    rate = Session.of(config).config.rate
+    return [f"zdevents: {rate_line(rate, len(items))}"] if rate is not None and items else []
 
 
 def _short_secret_warnings(zd: ZdConfig) -> list[str]:
@@ -220,8 +230,9 @@ def pytest_runtest_makereport(
     short = item.config.getoption("tbstyle", "auto") == "auto" and isinstance(item, pytest.Function)
     if report.failed and call.excinfo is not None and waited(call.excinfo.value) and short:
         report.longrepr = item._repr_failure_py(call.excinfo, style="short")  # type: ignore[union-attr]
-    # The requests this phase sent (xdist hands user properties to the controller's report).
-    report.user_properties.append((REQUESTS, Session.of(item.config).budget.take(item.nodeid)))
+    # The requests this phase sent: an attribute, which xdist hands to the controller's report
+    # as it does every plain value of a report (not a user property: JUnit would show teardown's).
+    setattr(report, REQUESTS, Session.of(item.config).budget.take(item.nodeid))
     identifier = contract_id(item)
     if identifier is not None and ("contract", identifier) not in report.user_properties:
         report.user_properties.append(("contract", identifier))

@@ -33,6 +33,7 @@ NAMES: dict[str, tuple[str, str, str]] = {
     ),
     "request_budget": ("--zd-request-budget", "zd_request_budget", "ZDEVENTS_REQUEST_BUDGET"),
     "max_examples": ("--zd-max-examples", "zd_max_examples", "ZDEVENTS_MAX_EXAMPLES"),
+    "rate": ("--zd-rate", "zd_rate", "ZDEVENTS_RATE"),
     "contract": ("--zd-contract", "zd_contracts", "ZDEVENTS_CONTRACTS"),
     "emulator_quirk": ("--zd-emulator-quirk", "zd_emulator_quirks", "ZDEVENTS_EMULATOR_QUIRKS"),
     "emulator_variation": (
@@ -63,6 +64,7 @@ DEFAULTS: dict[str, Any] = {
     "eventually_interval": 0.2,
     "request_budget": 20000,
     "max_examples": 20,
+    "rate": None,
     "contract": [],
     "emulator_quirk": [],
     "emulator_variation": [],
@@ -88,6 +90,7 @@ VALUES: dict[str, tuple[str, Any]] = {
     "eventually_interval": ("0.5", 0.5),
     "request_budget": ("77", 77),
     "max_examples": ("7", 7),
+    "rate": ("6000", 6000.0),
     "contract": ("dump.*", ["dump.*"]),
     "emulator_quirk": ("page_skips_item", ["page_skips_item"]),
     "emulator_variation": ("oldest_first", ["oldest_first"]),
@@ -167,15 +170,19 @@ def test_every_option_is_settable_three_ways(
     if name == "url":
         text = expected = request.getfixturevalue("answering_url")
     args: list[str] = []
+    # --zd-rate paces requests to a URL, and is a usage error without one.
+    also = {"url"} if name == "rate" else set()
+    if also:
+        args += ["--zd-url", request.getfixturevalue("answering_url")]
     if where == "flag":
-        args = [flag] if name in BOOLEANS else [flag, text]
+        args += [flag] if name in BOOLEANS else [flag, text]
     elif where == "ini":
         pytester.makeini(f"[pytest]\n{ini} = {text}\n")
     else:
         monkeypatch.setenv(env, text)
     settings = dumped(pytester, *args)
     assert settings[name] == [expected, source_name(name, where)]
-    others = {n: s for n, s in settings.items() if n != name}
+    others = {n: s for n, s in settings.items() if n != name and n not in also}
     assert all(source == "default" for _, source in others.values()), others
 
 
