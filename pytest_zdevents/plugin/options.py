@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from pytest_zdevents.runtime.config import ENV_PREFIX, KNOWN_ENV, OPTIONS, Setting, ZdConfig
+from pytest_zdevents.runtime.config import ENV_PREFIX, KNOWN_ENV, OPTIONS, URL_MAX_EXAMPLES, Setting, ZdConfig
 from pytest_zdevents.spec.listing import FORMATS, LIST_FLAG
 
 
@@ -77,6 +77,9 @@ def resolve(config: pytest.Config, environ: Mapping[str, str] | None = None) -> 
             where = option.flag if source == option.flag else f"{option.flag} (from {source})"
             raise pytest.UsageError(f"{where} {exc}. {option.help} Fix the value and run again.") from None
         settings[option.name] = Setting(value, source)
+    if settings["max_examples"].source == "default" and settings["url"].value is not None:
+        # Every example is requests of the target's budget: a URL run spends fewer by default.
+        settings["max_examples"] = Setting(URL_MAX_EXAMPLES, "default against --zd-url")
     return ZdConfig(settings)
 
 

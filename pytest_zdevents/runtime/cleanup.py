@@ -73,6 +73,8 @@ def delete_created(client: ZdClient, created: Created) -> CleanupReport:
     report = CleanupReport(ran=True, created=len(created.ids()))
     with client.budget.owner(RUN):
         for profile_id in created.ids():
+            if profile_path(profile_id) in getattr(client, "deleted", ()):
+                continue  # a contract's own DELETE removed it: nothing left to delete
             try:
                 status = client.delete(profile_path(profile_id)).status_code
             except Exception as exc:

@@ -149,6 +149,7 @@ class ZdClient:
         transport: Callable[[], httpx.BaseTransport] | None = None,
         secrets: Iterable[str | None] = (),
         sleep: Callable[[float], None] = time.sleep,
+        deleted: set[str] | None = None,
     ) -> None:
         self.base_url = base_url
         self.budget = budget
@@ -166,6 +167,8 @@ class ZdClient:
             headers=self._headers,
             transport=transport() if transport else None,
         )
+        #: The paths this client and those made from it DELETEd with success: clean-up skips them.
+        self.deleted: set[str] = deleted if deleted is not None else set()
         #: Every 429 this client received (and waited out), for contracts about the 429 itself.
         self.throttled: list[httpx.Response] = []
 
@@ -183,6 +186,8 @@ class ZdClient:
             shown = redact(str(response.request.url), self.secrets)
             logger.debug("%s %s -> %s", method, shown, response.status_code)
             if response.status_code != 429:
+                if method.upper() == "DELETE" and response.status_code in (200, 204):
+                    self.deleted.add(response.request.url.path)
                 return response
             if not retry or attempt == MAX_RETRIES:
                 self.throttled.append(response)
@@ -223,6 +228,7 @@ class ZdClient:
             transport=self._transport,
             secrets=self.secrets,
             sleep=self._sleep,
+            deleted=self.deleted,
         )
 
     def close(self) -> None:

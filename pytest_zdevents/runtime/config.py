@@ -14,6 +14,8 @@ from pytest_zdevents.credentials import MASK
 from pytest_zdevents.spec.view import View, view_for
 
 ENV_PREFIX = "ZDEVENTS_"
+#: --zd-max-examples when not given and the target is a URL: a run of at most about 800 requests.
+URL_MAX_EXAMPLES = 5
 
 
 def _number(kind: type, what: str, minimum: float) -> Callable[[str], Any]:
@@ -145,7 +147,8 @@ OPTIONS: tuple[Option, ...] = (
     ),
     Option(
         "max_examples",
-        "Hypothesis examples per property and per schemathesis operation.",
+        "Hypothesis examples per property and per schemathesis operation; "
+        f"{URL_MAX_EXAMPLES} by default against --zd-url, where every example costs the target's budget.",
         20,
         _whole(1),
     ),

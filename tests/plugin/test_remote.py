@@ -12,7 +12,7 @@ import pytest
 
 from pytest_zdevents.emulator import Emulator, ServedEmulator
 from pytest_zdevents.runtime.cleanup import CleanupReport, Created, delete_created
-from pytest_zdevents.runtime.client import BudgetExhausted
+from pytest_zdevents.runtime.client import RUN, BudgetExhausted, RequestBudget
 
 EMAIL = "e@example.com"
 TOKEN = "Tok-remote-7f3a9c"  # distinctive, so that its absence from the output means something
@@ -113,8 +113,27 @@ def test_a_profile_already_gone_counts_as_deleted(pytester: pytest.Pytester, ser
     result.assert_outcomes(passed=1)
     result.stdout.fnmatch_lines(["pytest-zdevents deleted 1 of the 1 profiles it created."])
     assert "could not delete" not in result.stdout.str()
+    # The test's own DELETE removed it: the clean-up sends no second one.
     statuses = [e["status"] for e in served.emulator.journal.entries() if e["method"] == "DELETE"]
-    assert statuses == [204, 404]
+    assert statuses == [204]
+
+
+def test_a_profile_deleted_by_another_route_is_deleted_again(
+    pytester: pytest.Pytester, served: ServedEmulator
+) -> None:
+    """Only a DELETE of the profile's own path counts as done; any other leaves it to the clean-up."""
+    pytester.makepyfile(
+        """
+        def test_delete_of_another_path(zd_track, zd_client):
+            zd_track()
+            assert zd_client.delete("/api/v2/user_profiles/not-this-one").status_code == 404
+        """
+    )
+    result = pytester.runpytest_inprocess(*remote_args(served))
+    result.assert_outcomes(passed=1)
+    statuses = [e["status"] for e in served.emulator.journal.entries() if e["method"] == "DELETE"]
+    assert statuses == [404, 204]
+    assert profiles(served) == []
 
 
 class RotateCredentials:
@@ -162,10 +181,12 @@ class FakeClient:
 
     def __init__(self, answers: dict[str, int | Exception]) -> None:
         self.answers = answers
-        self.deleted: list[str] = []
+        self.sent: list[str] = []
+        self.budget = RequestBudget(100)
 
     def delete(self, url: str) -> FakeResponse:
-        self.deleted.append(url)
+        self.budget.spend()
+        self.sent.append(url)
         answer = self.answers[url.rsplit("/", 1)[1]]
         if isinstance(answer, Exception):
             raise answer
@@ -186,7 +207,7 @@ def test_delete_created_reports_each_failure() -> None:
         }
     )
     lines = delete_created(client, created).lines()  # type: ignore[arg-type]
-    assert client.deleted == [
+    assert client.sent == [
         f"/api/v2/user_profiles/{i}" for i in ("p-ok", "p-gone", "p-raises", "p-500", "p-budget")
     ]
     assert lines == [
@@ -201,7 +222,7 @@ def test_delete_created_with_nothing_created() -> None:
     assert delete_created(client, Created()).lines() == [  # type: ignore[arg-type]
         "pytest-zdevents deleted 0 of the 0 profiles it created."
     ]
-    assert client.deleted == []
+    assert client.sent == []
 
 
 def test_delete_created_all_fine() -> None:
@@ -214,6 +235,8 @@ def test_delete_created_all_fine() -> None:
     assert delete_created(client, created).lines() == [  # type: ignore[arg-type]
         "pytest-zdevents deleted 1 of the 1 profiles it created."
     ]
+    # Its requests count for the run, not for the test whose teardown it happens in.
+    assert client.budget.count(RUN) == 1
 
 
 def test_the_workers_clean_up_reports_make_one_line_for_the_run() -> None:
