@@ -1,9 +1,10 @@
 """Filters on the three ways of reading events (E1 by user, E2 by identifier query, E3 by
 profile id): filter[source], filter[type], filter[start_time], filter[end_time] (seed 001, S3).
 
-Every test tracks its own events against a fresh profile, waits until an unfiltered read shows
-all of them, then reads once per filter and compares the events it gets with the ones that
-should match, by a unique mark each event carries in its properties, never by order. Time bounds
+Every test tracks its own events against a fresh profile, once for the three scopes it reads them
+in (``Kit.shared_timeline``), waits until an unfiltered read shows all of them, then reads once per
+filter and compares the events it gets with the ones that should match, by a unique mark each
+event carries in its properties, never by order. Time bounds
 are full date-times with an offset (never date-only), filter[type] is always sent with
 filter[source], and reads by user (which may also list Zendesk standard events, S23) always send
 filter[source].
@@ -52,19 +53,19 @@ def check(
     return events
 
 
-@pytest.fixture
-def timeline(zd: Kit) -> Timeline:
-    return zd.timeline()
-
-
 @pytest.mark.contract("filters.source.matches")
 @pytest.mark.parametrize("scope", SCOPES)
-def test_source_filter_includes_only_that_source(timeline: Timeline, scope: str) -> None:
+def test_source_filter_includes_only_that_source(zd: Kit, scope: str) -> None:
     """Four events of two sources; a read per source holds exactly that source's events."""
-    t = recent_instant()
-    by_source = {A: [], B: []}
-    for i, (source, type_) in enumerate([(A, T0), (A, T1), (B, T0), (B, T2)]):
-        by_source[source].append(timeline.track(source, type_, stamp(t + timedelta(minutes=i))))
+
+    def build(timeline: Timeline) -> dict[str, list[str]]:
+        t = recent_instant()
+        by_source: dict[str, list[str]] = {A: [], B: []}
+        for i, (source, type_) in enumerate([(A, T0), (A, T1), (B, T0), (B, T2)]):
+            by_source[source].append(timeline.track(source, type_, stamp(t + timedelta(minutes=i))))
+        return by_source
+
+    timeline, by_source = zd.shared_timeline("filters.source.matches", build)
     timeline.wait(scope)
     for source, marks in by_source.items():
         events = check(
@@ -83,14 +84,19 @@ def test_source_filter_includes_only_that_source(timeline: Timeline, scope: str)
 
 @pytest.mark.contract("filters.type.matches")
 @pytest.mark.parametrize("scope", SCOPES)
-def test_type_filter_includes_only_that_type_of_the_source(timeline: Timeline, scope: str) -> None:
+def test_type_filter_includes_only_that_type_of_the_source(zd: Kit, scope: str) -> None:
     """Five events over two sources and three types; a read per (source, type) holds exactly that
     pair's events."""
-    t = recent_instant()
-    expected: dict[tuple[str, str], list[str]] = {(A, T0): [], (A, T1): [], (B, T0): [], (B, T1): []}
-    for i, (source, type_) in enumerate([(A, T0), (A, T1), (B, T0), (A, T2), (A, T0)]):
-        mark = timeline.track(source, type_, stamp(t + timedelta(minutes=i)))
-        expected.setdefault((source, type_), []).append(mark)
+
+    def build(timeline: Timeline) -> dict[tuple[str, str], list[str]]:
+        t = recent_instant()
+        expected: dict[tuple[str, str], list[str]] = {(A, T0): [], (A, T1): [], (B, T0): [], (B, T1): []}
+        for i, (source, type_) in enumerate([(A, T0), (A, T1), (B, T0), (A, T2), (A, T0)]):
+            mark = timeline.track(source, type_, stamp(t + timedelta(minutes=i)))
+            expected.setdefault((source, type_), []).append(mark)
+        return expected
+
+    timeline, expected = zd.shared_timeline("filters.type.matches", build)
     timeline.wait(scope)
     for source, type_ in [(A, T0), (A, T1), (B, T0), (B, T1)]:
         events = check(
@@ -110,12 +116,15 @@ def test_type_filter_includes_only_that_type_of_the_source(timeline: Timeline, s
 
 @pytest.mark.contract("filters.source.exact")
 @pytest.mark.parametrize("scope", SCOPES)
-def test_source_filter_matches_the_whole_source_only(timeline: Timeline, scope: str) -> None:
+def test_source_filter_matches_the_whole_source_only(zd: Kit, scope: str) -> None:
     """An event of each suite source (the second's name extends the first's); a read per source and
     per near miss of them: a prefix, an extension, a suffix."""
-    t = recent_instant()
-    a = timeline.track(A, T0, stamp(t))
-    b = timeline.track(B, T0, stamp(t + timedelta(minutes=1)))
+
+    def build(timeline: Timeline) -> tuple[str, str]:
+        t = recent_instant()
+        return timeline.track(A, T0, stamp(t)), timeline.track(B, T0, stamp(t + timedelta(minutes=1)))
+
+    timeline, (a, b) = zd.shared_timeline("filters.source.exact", build)
     timeline.wait(scope)
     for value, expected in [(A, [a]), (B, [b]), *((near, []) for near in SOURCE_NEAR_MISSES)]:
         check(
@@ -131,14 +140,19 @@ def test_source_filter_matches_the_whole_source_only(timeline: Timeline, scope: 
 
 @pytest.mark.contract("filters.type.exact")
 @pytest.mark.parametrize("scope", SCOPES)
-def test_type_filter_matches_the_whole_type_only(timeline: Timeline, scope: str) -> None:
+def test_type_filter_matches_the_whole_type_only(zd: Kit, scope: str) -> None:
     """Events of two types of the first source and one of the second; a read per type and per near
     miss of the types (a prefix, an extension, a suffix, a part inside), and a near miss of the
     source with an exact type."""
-    t = recent_instant()
-    viewed = timeline.track(A, T0, stamp(t))
-    signed_up = timeline.track(A, T2, stamp(t + timedelta(minutes=1)))
-    timeline.track(B, T0, stamp(t + timedelta(minutes=2)))
+
+    def build(timeline: Timeline) -> tuple[str, str]:
+        t = recent_instant()
+        viewed = timeline.track(A, T0, stamp(t))
+        signed_up = timeline.track(A, T2, stamp(t + timedelta(minutes=1)))
+        timeline.track(B, T0, stamp(t + timedelta(minutes=2)))
+        return viewed, signed_up
+
+    timeline, (viewed, signed_up) = zd.shared_timeline("filters.type.exact", build)
     timeline.wait(scope)
     cases = [
         ((A, T0), [viewed]),
@@ -158,13 +172,17 @@ def test_type_filter_matches_the_whole_type_only(timeline: Timeline, scope: str)
         )
 
 
-def minute_apart(timeline: Timeline, scope: str) -> tuple[datetime, list[str]]:
-    """Three events a minute apart, once a read in ``scope`` shows them: the first one's instant,
-    and their marks."""
-    t = recent_instant()
-    marks = [timeline.track(A, T0, stamp(t + timedelta(minutes=i))) for i in range(3)]
+def minute_apart(zd: Kit, scope: str) -> tuple[Timeline, datetime, list[str]]:
+    """Three events a minute apart, which the time-bound contracts share, once a read in ``scope``
+    shows them: their timeline, the first one's instant, and their marks."""
+
+    def build(timeline: Timeline) -> tuple[datetime, list[str]]:
+        t = recent_instant()
+        return t, [timeline.track(A, T0, stamp(t + timedelta(minutes=i))) for i in range(3)]
+
+    timeline, (t, marks) = zd.shared_timeline("filters: three events a minute apart", build)
     timeline.wait(scope)
-    return t, marks
+    return timeline, t, marks
 
 
 def check_bound(
@@ -185,10 +203,10 @@ def check_bound(
 
 @pytest.mark.contract("filters.start_time.inclusive")
 @pytest.mark.parametrize("scope", SCOPES)
-def test_start_time_is_inclusive(timeline: Timeline, scope: str) -> None:
+def test_start_time_is_inclusive(zd: Kit, scope: str) -> None:
     """Three events a minute apart; bounds equal to the first, middle and last, just after one, and
     before all."""
-    t, marks = minute_apart(timeline, scope)
+    timeline, t, marks = minute_apart(zd, scope)
     cases = [
         (stamp(t + timedelta(minutes=1), "Z"), marks[1:]),  # equal to the middle event
         (stamp(t + timedelta(minutes=1, seconds=1)), marks[2:]),  # just after it
@@ -200,10 +218,10 @@ def test_start_time_is_inclusive(timeline: Timeline, scope: str) -> None:
 
 @pytest.mark.contract("filters.end_time.inclusive")
 @pytest.mark.parametrize("scope", SCOPES)
-def test_end_time_is_inclusive(timeline: Timeline, scope: str) -> None:
+def test_end_time_is_inclusive(zd: Kit, scope: str) -> None:
     """Three events a minute apart; bounds equal to the first, middle and last, just before one, and
     after all."""
-    t, marks = minute_apart(timeline, scope)
+    timeline, t, marks = minute_apart(zd, scope)
     cases = [
         (stamp(t + timedelta(minutes=1), "Z"), marks[:2]),  # equal to the middle event
         (stamp(t + timedelta(minutes=1) - timedelta(seconds=1)), marks[:1]),  # just before it
@@ -244,19 +262,24 @@ def test_time_bounds_find_an_event_created_when_received(zd: Kit) -> None:
 
 @pytest.mark.contract("filters.combined.and")
 @pytest.mark.parametrize("scope", SCOPES)
-def test_filters_combine_with_and(timeline: Timeline, scope: str) -> None:
+def test_filters_combine_with_and(zd: Kit, scope: str) -> None:
     """Events on both bounds match; each other event misses exactly one filter, or is of the other
     source."""
-    t = recent_instant()
-    start, end = t + timedelta(minutes=2), t + timedelta(minutes=4)
-    matching = [
-        timeline.track(A, T0, stamp(start)),  # on the start bound
-        timeline.track(A, T0, stamp(end)),  # on the end bound
-    ]
-    other_source = timeline.track(B, T0, stamp(start + timedelta(seconds=30)))
-    timeline.track(A, T1, stamp(start + timedelta(seconds=30)))  # every filter but type
-    timeline.track(A, T0, stamp(start - timedelta(minutes=1)))  # every filter but start_time
-    timeline.track(A, T0, stamp(end + timedelta(minutes=1)))  # every filter but end_time
+
+    def build(timeline: Timeline) -> tuple[datetime, datetime, list[str], str]:
+        t = recent_instant()
+        start, end = t + timedelta(minutes=2), t + timedelta(minutes=4)
+        matching = [
+            timeline.track(A, T0, stamp(start)),  # on the start bound
+            timeline.track(A, T0, stamp(end)),  # on the end bound
+        ]
+        other_source = timeline.track(B, T0, stamp(start + timedelta(seconds=30)))
+        timeline.track(A, T1, stamp(start + timedelta(seconds=30)))  # every filter but type
+        timeline.track(A, T0, stamp(start - timedelta(minutes=1)))  # every filter but start_time
+        timeline.track(A, T0, stamp(end + timedelta(minutes=1)))  # every filter but end_time
+        return start, end, matching, other_source
+
+    timeline, (start, end, matching, other_source) = zd.shared_timeline("filters.combined.and", build)
     timeline.wait(scope)
     window = {"filter[start_time]": stamp(start, "Z"), "filter[end_time]": stamp(end, "Z")}
     for source, expected in [(A, matching), (B, [other_source])]:
@@ -275,13 +298,19 @@ def test_filters_combine_with_and(timeline: Timeline, scope: str) -> None:
 
 @pytest.mark.contract("filters.time.offsets")
 @pytest.mark.parametrize("scope", SCOPES)
-def test_time_bounds_compare_instants_honouring_offsets(timeline: Timeline, scope: str) -> None:
+def test_time_bounds_compare_instants_honouring_offsets(zd: Kit, scope: str) -> None:
     """Events created in +02:00, Z and -05:30, read with bounds written in other offsets."""
-    t = recent_instant()
+
+    def build(timeline: Timeline) -> tuple[datetime, list[str]]:
+        t = recent_instant()
+        return t, [
+            timeline.track(A, T0, stamp(t, 120)),  # created_at in +02:00
+            timeline.track(A, T0, stamp(t + timedelta(minutes=1), "Z")),  # created_at in Z
+            timeline.track(A, T0, stamp(t + timedelta(minutes=2), -330)),  # created_at in -05:30
+        ]
+
+    timeline, (t, (e1, e2, e3)) = zd.shared_timeline("filters.time.offsets", build)
     u1, u2, u3 = t, t + timedelta(minutes=1), t + timedelta(minutes=2)
-    e1 = timeline.track(A, T0, stamp(u1, 120))  # created_at in +02:00
-    e2 = timeline.track(A, T0, stamp(u2, "Z"))  # created_at in Z
-    e3 = timeline.track(A, T0, stamp(u3, -330))  # created_at in -05:30
     timeline.wait(scope)
     cases = [
         (stamp(u1, "Z"), stamp(u1, "Z"), [e1]),  # +02:00 event, bounds in Z
@@ -316,10 +345,9 @@ UNREADABLE_TIMES = [
 
 @pytest.mark.contract("filters.start_time.invalid")
 @pytest.mark.parametrize("scope", ["profile", "identifier"])
-def test_unreadable_start_time_is_start_timestamp_not_valid(timeline: Timeline, scope: str) -> None:
+def test_unreadable_start_time_is_start_timestamp_not_valid(zd: Kit, scope: str) -> None:
     """Each unreadable value of UNREADABLE_TIMES, read by profile id and by identifier query."""
-    timeline.track(A, T0, stamp(recent_instant()))
-    timeline.wait(scope)  # the profile and its event exist, so a 404 cannot be the answer
+    timeline, _, _ = minute_apart(zd, scope)  # the profile and its events exist: a 404 cannot be the answer
     path, params = timeline.place(scope)
     for value in UNREADABLE_TIMES:
         response = timeline.client.get(path, params={**params, "filter[start_time]": value})
@@ -340,13 +368,17 @@ def test_unreadable_start_time_is_start_timestamp_not_valid(timeline: Timeline, 
 
 @pytest.mark.contract("filters.time.subsecond")
 @pytest.mark.parametrize("scope", SCOPES)
-def test_time_bounds_separate_events_less_than_a_second_apart(timeline: Timeline, scope: str) -> None:
+def test_time_bounds_separate_events_less_than_a_second_apart(zd: Kit, scope: str) -> None:
     """Three events 250 ms apart within one second, read with bounds equal to the middle one and
     between it and the last. What each read must hold is worked out from the created_at instants the
     target reads back, so a target that keeps less precision than was sent is held to its own values."""
-    t = recent_instant()
-    moments = [t + timedelta(milliseconds=ms) for ms in (250, 500, 750)]
-    sent = [timeline.track(A, T0, stamp(moment, "Z", "milliseconds")) for moment in moments]
+
+    def build(timeline: Timeline) -> tuple[list[datetime], list[str]]:
+        t = recent_instant()
+        moments = [t + timedelta(milliseconds=ms) for ms in (250, 500, 750)]
+        return moments, [timeline.track(A, T0, stamp(moment, "Z", "milliseconds")) for moment in moments]
+
+    timeline, (moments, sent) = zd.shared_timeline("filters.time.subsecond", build)
     stored = {mark_of(e): instant(e.get("created_at")) for e in timeline.wait(scope, within_source(scope))}
     created = {mark: stored.get(mark) for mark in sent}
     assert all(created.values()), (

@@ -94,16 +94,19 @@ def next_link(page: dict[str, Any], where: str) -> str:
 
 @pytest.fixture
 def pages(zd: Kit) -> Pages:
-    """``pages(count, scope)``: a fresh profile with ``count`` events of the first suite source,
-    once a read in ``scope`` shows them all."""
+    """``pages(count, scope)``: a profile with ``count`` events of the first suite source, once a
+    read in ``scope`` shows them all; tracked once a run for each count."""
 
-    def make(count: int, scope: str) -> Timeline:
-        timeline = zd.timeline()
+    def build(count: int, timeline: Timeline) -> None:
         base = recent_instant()
         for i in range(count):
             # Pairs of events share a created_at: ties the cursor has to get past.
             created_at = stamp(base + timedelta(minutes=i // 2))
             timeline.track(EVENT_SOURCES[0], EVENT_TYPES[i % len(EVENT_TYPES)], created_at)
+
+    def make(count: int, scope: str) -> Timeline:
+        # Read-only walks: every contract and scope that wants `count` events shares one profile.
+        timeline, _ = zd.shared_timeline(("pagination", count), lambda made: build(count, made))
         timeline.wait(scope, within_source(scope))
         return timeline
 

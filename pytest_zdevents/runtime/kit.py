@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
@@ -15,6 +16,8 @@ from pytest_zdevents.runtime.paths import PROFILES_PATH
 from pytest_zdevents.runtime.session import current
 from pytest_zdevents.runtime.timeline import Timeline
 from pytest_zdevents.runtime.tracking import Tracker
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,19 @@ class Kit:
     def timeline(self) -> Timeline:
         """A fresh profile to track marked events for and read them by scope."""
         return Timeline(self.track, self.eventually)
+
+    def shared_timeline(self, key: Hashable, build: Callable[[Timeline], T]) -> tuple[Timeline, T]:
+        """The timeline of ``key`` and what ``build`` answered for it. The first test to ask tracks
+        its events with ``build``; the others that read the same data (the scopes of one test, or
+        contracts that need the same events) get it as it is, with their own waits, and track
+        nothing: a run against a tenant spends a profile and its events once, not once a test.
+        ``build`` may only track; a test that writes to its data needs :meth:`timeline`."""
+        shared = current().shared
+        if key not in shared:
+            timeline = self.timeline()
+            shared[key] = (timeline, build(timeline))
+        timeline, built = shared[key]
+        return timeline.waiting_with(self.eventually), built
 
     def put_new_profile(self, attributes: dict[str, Any]) -> tuple[httpx.Response, dict[str, str]]:
         """PUT (P5) a profile with ``attributes`` by the identifier query of a fresh email, which no

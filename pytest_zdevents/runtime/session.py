@@ -7,6 +7,7 @@ fixture exists) reaches it through :func:`current`.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,6 +35,9 @@ class Session:
     #: What clean-up deleted, and what it could not: this process's, or the whole run's on the
     #: xdist controller.
     cleanup: CleanupReport = field(default_factory=CleanupReport)
+    #: What tests of this run and process share instead of making again: timelines tracked once
+    #: (:meth:`~pytest_zdevents.runtime.kit.Kit.shared_timeline`), by key.
+    shared: dict[Hashable, Any] = field(default_factory=dict)
     #: On the xdist controller: the requests its workers sent outside any test (the clean-up).
     worker_run_requests: int = 0
 

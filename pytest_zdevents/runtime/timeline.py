@@ -8,6 +8,7 @@ marks, never by order. The three scopes are the three ways of reading events: by
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from typing import Any
 
@@ -45,6 +46,13 @@ class Timeline:
         self.profile_id = self.user_id = ""
         #: mark -> the event tracked with it, in the order tracked.
         self.sent: dict[str, dict[str, Any]] = {}
+
+    def waiting_with(self, eventually: Eventually) -> Timeline:
+        """This timeline's events, read with ``eventually``: how another test reads a timeline it
+        shares (each test waits with its own)."""
+        view = copy.copy(self)
+        view.eventually = eventually
+        return view
 
     @property
     def marks(self) -> list[str]:
