@@ -93,6 +93,10 @@ class Event:
     received_at: str
     visible_ns: int
     seq: int = 0
+    #: The event's JSON text as :mod:`.views` wrote it, by the switches that shape it: an event is
+    #: never changed once stored (a change is a new Event, with an empty cache), so a page read
+    #: writes each event once per shape, not once per read. Not a field of the record.
+    wire: dict[tuple[bool, ...], bytes] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     @property
     def key(self) -> tuple[int, int]:
@@ -136,11 +140,19 @@ class EventQuery:
     source_match: Match = "equal"
     type_match: Match = "equal"
 
+    #: Whether only visibility selects: no filter and no bound (most reads), set on creation.
+    unfiltered: bool = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        bounds = (self.source, self.type, self.start_ns, self.end_ns)
+        object.__setattr__(self, "unfiltered", bounds == (None, None, None, None))
+
     def matches(self, event: Event) -> bool:
         """Whether ``event`` passes the filters (not the scope or the cursor)."""
-        return (
-            event.visible_ns <= self.visible_at
-            and (self.source is None or matched(event.source, self.source, self.source_match))
+        if event.visible_ns > self.visible_at:
+            return False
+        return self.unfiltered or (
+            (self.source is None or matched(event.source, self.source, self.source_match))
             and (self.type is None or matched(event.type, self.type, self.type_match))
             and (self.start_ns is None or event.created_ns >= self.start_ns)
             and (self.end_ns is None or event.created_ns <= self.end_ns)

@@ -7,6 +7,7 @@ per response.
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Any
 
@@ -21,6 +22,14 @@ from .timestamps import with_nine_digits
 
 #: Zendesk's generic 401 body, the unauthorized_generic_body variation (reference 6.3).
 UNAUTHORIZED_GENERIC_BODY = {"error": "Couldn't authenticate you"}
+
+#: JSON text as Starlette's JSONResponse writes it (compact, UTF-8, no NaN), as a str.
+_encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
+
+
+def dumps(body: Any) -> bytes:
+    """``body`` as the bytes of a JSON answer, the same as ``JSONResponse(body).body``."""
+    return _encode(body).encode("utf-8")
 
 
 class Views:
@@ -49,9 +58,11 @@ class Views:
             del body["created_at"], body["updated_at"]
         return body
 
-    def page(self, page: EventPage, url: URL) -> dict[str, Any]:
-        """A page of events with ``links`` and ``meta`` (S1); ``url`` is the request's, from
-        which the ``next`` link is built."""
+    def page(self, page: EventPage, url: URL) -> bytes:
+        """A page of events with ``links`` and ``meta`` (S1), as the bytes of its JSON; ``url`` is
+        the request's, from which the ``next`` link is built. Each event's JSON is written once
+        per shape and kept on the event (:attr:`.Event.wire`); the switches that shape it are
+        read here, once per page."""
         settings = self.settings
         other = settings.on(Variation.OTHER_CURSORS)
         after_cursor = None if page.after is None else cursors.encode(page.after, other=other)
@@ -62,11 +73,16 @@ class Views:
         if not page.has_more and settings.on(Variation.LAST_PAGE_CURSOR_NULL):
             after_cursor = None
         no_received_at = settings.on(Quirk.RECEIVED_AT_MISSING)
-        return {
-            "events": [self._event(event, no_received_at) for event in page.events],
-            "links": links,
-            "meta": {"has_more": page.has_more, "after_cursor": after_cursor},
-        }
+        shape = (self.user_id_as_number, self.nine_digits, no_received_at)
+        events = []
+        for event in page.events:
+            text = event.wire.get(shape)
+            if text is None:
+                text = event.wire[shape] = dumps(self._event(event, no_received_at))
+            events.append(text)
+        rest = dumps({"links": links, "meta": {"has_more": page.has_more, "after_cursor": after_cursor}})
+        # The same bytes as dumps({"events": [...], "links": ..., "meta": ...}).
+        return b'{"events":[' + b",".join(events) + b"]," + rest[1:]
 
     def _event(self, event: Event, no_received_at: bool) -> dict[str, Any]:
         body = event.to_json()
