@@ -263,6 +263,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--processes", type=int, default=2, help="generator processes")
+    parser.add_argument("--only", choices=["post", "get"], help="measure only this request")
     parser.add_argument("--serve", choices=["emulator", "bare"], help=argparse.SUPPRESS)
     parser.add_argument("--page-file", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -298,8 +299,8 @@ def report(
     print(f"{'request':34} {'bare req/s':>10} {'emulator':>9} {'ratio':>6} {'target':>6}  CPU gen/server")
     bare_post, bare_get = requests_for(bare.port, info["profile_id"])
     for name, target, (emu_request, bare_request) in (
-        ("POST /user_profiles/events", 0.6, (post, bare_post)),
-        (f"GET page of 100 ({len(page):,} B)", 0.8, (get, bare_get)),
+        *([("POST /user_profiles/events", 0.6, (post, bare_post))] if args.only != "get" else []),
+        *([(f"GET page of 100 ({len(page):,} B)", 0.8, (get, bare_get))] if args.only != "post" else []),
     ):
         rates: dict[str, list[float]] = {"bare": [], "emulator": []}
         cpu: dict[str, list[tuple[float, float]]] = {"bare": [], "emulator": []}

@@ -66,11 +66,11 @@ class Journal:
         self._lock = threading.Lock()
 
     def record(self, entry: dict[str, Any], body: bytes = b"", headers: RawHeaders | None = None) -> None:
-        """Keep ``entry`` (its text fields cut to the limits), the request's ``headers`` (masked
-        when read) and the first :data:`BODY_LIMIT` bytes of ``body``."""
+        """Keep ``entry`` (its text fields cut to the limits; the journal's from now on), the
+        request's ``headers`` (masked when read) and the first :data:`BODY_LIMIT` bytes of ``body``."""
         if self._entries.maxlen == 0:
             return
-        entry = {**entry, "path": clipped(entry["path"]), "query": clipped(entry["query"])}
+        entry["path"], entry["query"] = clipped(entry["path"]), clipped(entry["query"])  # the caller's own
         kept: RawHeaders | dict[str, str] = headers or []
         if sum(len(name) + len(value) for name, value in kept) > HEADERS_LIMIT:
             kept = masked_headers(_decoded(kept))  # past the limit: cut now, not kept whole

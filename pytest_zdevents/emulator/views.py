@@ -8,8 +8,10 @@ per response.
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from typing import Any
+from urllib.parse import quote_plus
 
 from starlette.datastructures import URL
 
@@ -68,21 +70,20 @@ class Views:
         after_cursor = None if page.after is None else cursors.encode(page.after, other=other)
         next_url = ""
         if page.has_more and after_cursor is not None:
-            next_url = str(url.include_query_params(**{"page[after]": after_cursor}))
+            next_url = _with_cursor(url, after_cursor)
         links: Any = {"next": next_url} if settings.on(Quirk.LINKS_AS_OBJECT) else [{"next": next_url}]
         if not page.has_more and settings.on(Variation.LAST_PAGE_CURSOR_NULL):
             after_cursor = None
         no_received_at = settings.on(Quirk.RECEIVED_AT_MISSING)
         shape = (self.user_id_as_number, self.nine_digits, no_received_at)
-        events = []
-        for event in page.events:
-            text = event.wire.get(shape)
-            if text is None:
-                text = event.wire[shape] = dumps(self._event(event, no_received_at))
-            events.append(text)
+        events = [event.wire.get(shape) or self._written(event, shape) for event in page.events]
         rest = dumps({"links": links, "meta": {"has_more": page.has_more, "after_cursor": after_cursor}})
         # The same bytes as dumps({"events": [...], "links": ..., "meta": ...}).
         return b'{"events":[' + b",".join(events) + b"]," + rest[1:]
+
+    def _written(self, event: Event, shape: tuple[bool, bool, bool]) -> bytes:
+        text = event.wire[shape] = dumps(self._event(event, no_received_at=shape[2]))
+        return text
 
     def _event(self, event: Event, no_received_at: bool) -> dict[str, Any]:
         body = event.to_json()
@@ -93,6 +94,20 @@ class Views:
         if no_received_at:
             del body["received_at"]
         return body
+
+
+#: What quote_plus leaves as it is.
+_UNQUOTED = re.compile(r"[A-Za-z0-9_.~-]*")
+
+
+def _with_cursor(url: URL, cursor: str) -> str:
+    """``url`` with its ``page[after]`` set to ``cursor``: ``url.include_query_params``, without
+    its parsing and rebuilding when the URL has no query (a first page, the most read)."""
+    if not url.query and not url.fragment:
+        # urlencode({"page[after]": cursor}), without quoting a cursor that has nothing to quote.
+        quoted = cursor if _UNQUOTED.fullmatch(cursor) else quote_plus(cursor)
+        return f"{url}?page%5Bafter%5D={quoted}"
+    return str(url.include_query_params(**{"page[after]": cursor}))
 
 
 def error_body(
