@@ -117,25 +117,28 @@ class Authenticator:
 
     def __init__(self, is_end_user: Callable[[str], bool]) -> None:
         self.is_end_user = is_end_user
-        self._settings: EmulatorSettings | None = None
-        self._known: dict[str, Access] = {}
+        # The settings and what headers granted under them, as one value: a request that runs
+        # under older settings (a configure() on another thread) writes only to their memory.
+        self._memory: tuple[EmulatorSettings | None, dict[str, Access]] = (None, {})
 
     def access(self, header: str | None, settings: EmulatorSettings) -> Access:
         if not settings.auth_required or settings.on(Quirk.AUTH_IGNORED):
             return "full"
-        if settings is not self._settings:
-            self._settings, self._known = settings, {}
+        remembered, known = self._memory
+        if remembered is not settings:
+            known = {}
+            self._memory = (settings, known)
         if header is not None:
-            known = self._known.get(header)
-            if known is not None:
-                return known
+            access = known.get(header)
+            if access is not None:
+                return access
         access = _by_settings(header, settings)
         if access is None:
             return _end_user(header, settings, self.is_end_user)
         if header is not None:
-            if len(self._known) >= self.SIZE:
-                self._known = {}
-            self._known[header] = access
+            if len(known) >= self.SIZE:
+                known.clear()
+            known[header] = access
         return access
 
 
