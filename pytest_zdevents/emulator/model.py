@@ -73,7 +73,7 @@ class Profile:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a store holds millions, each without a __dict__ to collect
 class Event:
     """A stored event (S1, S6). ``seq`` is the arrival order, assigned by the store.
 
@@ -96,7 +96,8 @@ class Event:
     #: The event's JSON text as :mod:`.views` wrote it, by the switches that shape it: an event is
     #: never changed once stored (a change is a new Event, with an empty cache), so a page read
     #: writes each event once per shape, not once per read. Not a field of the record.
-    wire: dict[tuple[bool, ...], bytes] = field(default_factory=dict, init=False, compare=False, repr=False)
+    #: Keyed by an int, so that the dict holds no object the garbage collector must walk.
+    wire: dict[int, bytes] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     @property
     def key(self) -> tuple[int, int]:
@@ -119,7 +120,7 @@ class Event:
         return body
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EventQuery:
     """One page's worth of an event read, in the store's terms.
 
@@ -159,7 +160,7 @@ class EventQuery:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EventFilter:
     """What a read of events asks for (E1, E2, E3), as the query string said it.
 
@@ -174,7 +175,7 @@ class EventFilter:
     after: tuple[int, int] | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EventPage:
     """One page of a read: its events, whether more remain, and the key a next page starts
     after (None when the page is empty)."""

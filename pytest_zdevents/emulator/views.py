@@ -75,14 +75,14 @@ class Views:
         if not page.has_more and settings.on(Variation.LAST_PAGE_CURSOR_NULL):
             after_cursor = None
         no_received_at = settings.on(Quirk.RECEIVED_AT_MISSING)
-        shape = (self.user_id_as_number, self.nine_digits, no_received_at)
+        shape = self.user_id_as_number | self.nine_digits << 1 | no_received_at << 2
         events = [event.wire.get(shape) or self._written(event, shape) for event in page.events]
         rest = dumps({"links": links, "meta": {"has_more": page.has_more, "after_cursor": after_cursor}})
         # The same bytes as dumps({"events": [...], "links": ..., "meta": ...}).
         return b'{"events":[' + b",".join(events) + b"]," + rest[1:]
 
-    def _written(self, event: Event, shape: tuple[bool, bool, bool]) -> bytes:
-        text = event.wire[shape] = dumps(self._event(event, no_received_at=shape[2]))
+    def _written(self, event: Event, shape: int) -> bytes:
+        text = event.wire[shape] = dumps(self._event(event, no_received_at=bool(shape & 4)))
         return text
 
     def _event(self, event: Event, no_received_at: bool) -> dict[str, Any]:
