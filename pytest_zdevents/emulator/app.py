@@ -19,7 +19,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from .. import __version__
-from .auth import authenticate, permission_denied
+from .auth import Authenticator, permission_denied
 from .bodies import read_body
 from .control import control_routes
 from .decoding import check_query, parse_json_object
@@ -33,10 +33,9 @@ from .errors import (
 )
 from .host import Host
 from .hosts import split_host
-from .journal import masked_headers
 from .responses import ApiResponses, Body, Handler, api_routes, optional_handlers
 from .switches import Quirk, Variation
-from .views import error_body
+from .views import dumps, error_body
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +52,7 @@ class Api:
 
     def __init__(self, host: Host) -> None:
         self.host = host
+        self.auth = Authenticator(lambda email: host.service.is_end_user(email))
 
     def routes(self) -> list[Route]:
         """One route per path, each dispatching on the method itself so that a 405 lists
@@ -64,37 +64,38 @@ class Api:
 
     async def handle(self, request: Request, methods: dict[str, Handler]) -> Response:
         started = time.monotonic()
+        scope = request.scope
+        method: str = scope["method"]
         raw = b""
         # The path as the server decoded it, not request.url: a hostile Host header can make the
         # URL unparseable, and this must not fail.
-        path = request.scope["path"]
+        path: str = scope["path"]
         headers: dict[str, str] = {}
+        # The settings of this request: read once, so a configure() while it runs changes the next.
+        settings = self.host.settings
         try:
             split_host(request.headers.get("host", ""))
-            check_query(request.scope["query_string"])
-            headers = self._rate_limit()
-            if self.host.settings.on(Variation.PROFILE_WRITES_OFF):
+            check_query(scope["query_string"])
+            if self.host.limiter is not None:
+                headers = self._rate_limit()
+            if settings.on(Variation.PROFILE_WRITES_OFF):
                 # The Profiles API's writes (P4-P9) are optional: without them, only reads remain.
                 methods = {m: h for m, h in methods.items() if h.__name__ not in optional_handlers()}
             # HEAD is GET without the body (RFC 9110 9.3.2), wherever GET is served.
-            reading = request.method in ("GET", "HEAD")
-            handler = methods.get("GET" if request.method == "HEAD" else request.method)
+            reading = method in ("GET", "HEAD")
+            handler = methods.get("GET" if method == "HEAD" else method)
             if handler is None:
                 allow = ", ".join([*methods, "HEAD"] if "GET" in methods else methods)
                 raise MethodNotAllowed(
-                    f"{request.method} is not allowed on {path}; use {allow}.",
-                    headers={"Allow": allow},
+                    f"{method} is not allowed on {path}; use {allow}.", headers={"Allow": allow}
                 )
-            settings = self.host.settings
-            access = authenticate(
-                request.headers.get("authorization"), settings, self.host.service.is_end_user
-            )
+            access = self.auth.access(request.headers.get("authorization"), settings)
             body: Body = {}
             read_refused = access == "read" and settings.on(Quirk.READ_SCOPE_REFUSED)
             if access == "end_user" or read_refused or (not reading and access != "full"):
                 raise permission_denied(access)
-            if request.method in ("POST", "PUT", "PATCH"):
-                accepted = _PATCH_TYPES if request.method == "PATCH" else _JSON_TYPES
+            if method in ("POST", "PUT", "PATCH"):
+                accepted = _PATCH_TYPES if method == "PATCH" else _JSON_TYPES
                 raw = await read_body(
                     request, accepted=accepted, limit=settings.max_body_bytes, timeout=settings.body_timeout
                 )
@@ -104,22 +105,24 @@ class Api:
         except ApiError as error:
             response = self.error_response(error, user_route=path.startswith(USER_ROUTES))
         except Exception:
-            logger.exception("The emulator failed on %s %s", request.method, path)
+            logger.exception("The emulator failed on %s %s", method, path)
             response = self.error_response(InternalError("The emulator failed; see its log."))
-        response.headers.update(headers)
-        if request.method == "HEAD":
+        if headers:
+            response.headers.update(headers)
+        if method == "HEAD":
             response = Response(status_code=response.status_code, headers=dict(response.headers))
         self.host.journal.record(
             {
                 "time": time.time(),
-                "method": request.method,
+                "method": method,
                 "path": path,
-                "query": request.scope["query_string"].decode("latin-1"),
-                "headers": masked_headers(request.headers.items()),
+                "query": scope["query_string"].decode("latin-1"),
+                "headers": None,  # masked when the journal is read
                 "status": response.status_code,
                 "duration_ms": round((time.monotonic() - started) * 1000, 3),
             },
             raw,
+            scope["headers"],
         )
         return response
 
@@ -157,10 +160,12 @@ class _Endpoint:
         await response(scope, receive, send)
 
 
-def _json(status: int, body: Body | None) -> Response:
+def _json(status: int, body: Body | bytes | None) -> Response:
     if body is None:
         return Response(status_code=status)
-    return JSONResponse(body, status_code=status)
+    if not isinstance(body, bytes):
+        body = dumps(body)
+    return Response(body, status_code=status, media_type="application/json")
 
 
 def create_app(host: Host) -> Starlette:

@@ -63,26 +63,83 @@ def authenticate(
     with the email of a user the API created, whom ``is_end_user`` knows, it is an end user."""
     if not settings.auth_required or settings.on(Quirk.AUTH_IGNORED):
         return "full"
+    access = _by_settings(header, settings)
+    if access is not None:
+        return access
+    return _end_user(header, settings, is_end_user)
+
+
+def _by_settings(header: str | None, settings: EmulatorSettings) -> Access | None:
+    """The access ``header`` grants by the settings alone (the agent's Basic credentials, an
+    OAuth token), or None when only the users the API created can tell."""
     scheme, _, value = (header or "").strip().partition(" ")
     value = value.strip()
     if scheme.lower() == "basic" and settings.email is not None and settings.token is not None:
-        try:
-            decoded = base64.b64decode(value, validate=True).decode()
-        except (binascii.Error, UnicodeDecodeError):
-            raise _unauthenticated() from None
-        if _basic_matches(decoded, settings.email, settings.token, settings):
+        if _basic_matches(_decoded(value), settings.email, settings.token, settings):
             return "full"
-        username, _, token = decoded.rpartition(":")
-        email = username.removesuffix("/token")
-        if basic_username(email) == username and _same(token, settings.token) and is_end_user(email):
-            return "full" if settings.on(Quirk.END_USER_SERVED) else "end_user"
     elif scheme.lower() == "bearer":
         if any(_same_token(value, token, settings) for token in settings.oauth_tokens):
             # The bug of bearer_writes_refused: every OAuth token is taken for a read-only one.
             return "read" if settings.on(Quirk.BEARER_WRITES_REFUSED) else "full"
         if any(_same_token(value, token, settings) for token in settings.read_only_oauth_tokens):
             return "read"
+    return None
+
+
+def _end_user(header: str | None, settings: EmulatorSettings, is_end_user: Callable[[str], bool]) -> Access:
+    """The access of Basic credentials with the API token and the email of a user the API
+    created (an end user), or 401."""
+    scheme, _, value = (header or "").strip().partition(" ")
+    if scheme.lower() == "basic" and settings.email is not None and settings.token is not None:
+        username, _, token = _decoded(value.strip()).rpartition(":")
+        email = username.removesuffix("/token")
+        if basic_username(email) == username and _same(token, settings.token) and is_end_user(email):
+            return "full" if settings.on(Quirk.END_USER_SERVED) else "end_user"
     raise _unauthenticated()
+
+
+def _decoded(value: str) -> str:
+    """A Basic credential's ``user:password`` text, or 401 when it is not Base64 of UTF-8."""
+    try:
+        return base64.b64decode(value, validate=True).decode()
+    except (binascii.Error, UnicodeDecodeError):
+        raise _unauthenticated() from None
+
+
+class Authenticator:
+    """:func:`authenticate` for the API's pipeline, remembering what each of the last few headers
+    granted by the settings alone. The memory belongs to one settings value: ``configure()`` makes a
+    new one, and the first request under it starts afresh. An end user's access, which depends on
+    the users the API created, is never remembered."""
+
+    #: Headers remembered at most; past it, the memory starts again.
+    SIZE = 16
+
+    def __init__(self, is_end_user: Callable[[str], bool]) -> None:
+        self.is_end_user = is_end_user
+        # The settings and what headers granted under them, as one value: a request that runs
+        # under older settings (a configure() on another thread) writes only to their memory.
+        self._memory: tuple[EmulatorSettings | None, dict[str, Access]] = (None, {})
+
+    def access(self, header: str | None, settings: EmulatorSettings) -> Access:
+        if not settings.auth_required or settings.on(Quirk.AUTH_IGNORED):
+            return "full"
+        remembered, known = self._memory
+        if remembered is not settings:
+            known = {}
+            self._memory = (settings, known)
+        if header is not None:
+            access = known.get(header)
+            if access is not None:
+                return access
+        access = _by_settings(header, settings)
+        if access is None:
+            return _end_user(header, settings, self.is_end_user)
+        if header is not None:
+            if len(known) >= self.SIZE:
+                known.clear()
+            known[header] = access
+        return access
 
 
 def permission_denied(access: Access = "read") -> PermissionDenied:

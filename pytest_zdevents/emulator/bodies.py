@@ -7,10 +7,10 @@ sends it slower than the timeout allows, or goes away, ends the read, not the se
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Collection
 
-import anyio
-from starlette.requests import ClientDisconnect, Request
+from starlette.requests import Request
 
 from .errors import ClientClosedRequest, PayloadTooLarge, RequestTimeout, UnsupportedMediaType
 
@@ -32,18 +32,26 @@ async def read_body(request: Request, *, accepted: Collection[str], limit: int, 
     declared = request.headers.get("content-length", "")
     if declared.isascii() and declared.isdigit() and (len(declared) > 18 or int(declared) > limit):
         raise too_large
+    # The messages themselves, not request.stream(), and asyncio's timeout, not anyio's: the same
+    # read for a fraction of the cost (anyio's cancel scope alone took about 30 us a request). The
+    # emulator runs on asyncio only (uvicorn, or the in-process transport's own loop).
     chunks, size = [], 0
+    receive = request.receive
     try:
-        with anyio.fail_after(timeout):
-            async for chunk in request.stream():
+        async with asyncio.timeout(timeout):
+            while True:
+                message = await receive()
+                if message["type"] != "http.request":  # http.disconnect
+                    raise ClientClosedRequest(f"The client disconnected after {size} bytes of its body.")
+                chunk = message.get("body", b"")
                 size += len(chunk)
                 if size > limit:
                     raise too_large
                 chunks.append(chunk)
+                if not message.get("more_body", False):
+                    break
     except TimeoutError:
         raise RequestTimeout(
             f"The body did not arrive within {timeout:g} seconds ({size} bytes came); send it whole."
         ) from None
-    except ClientDisconnect:
-        raise ClientClosedRequest(f"The client disconnected after {size} bytes of its body.") from None
-    return b"".join(chunks)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)

@@ -6,6 +6,7 @@ the API builds its ``links`` from it, and the control plane decides by it whom i
 
 from __future__ import annotations
 
+import functools
 import re
 
 from .errors import InvalidHost
@@ -15,7 +16,17 @@ _HOST = re.compile(r"(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~%!$&'()*+,;=]*)(?::([0-9
 
 
 def split_host(value: str) -> tuple[str, int | None]:
-    """``value`` as (host lower-cased, port or None), or 400 ``InvalidHost``."""
+    """``value`` as (host lower-cased, port or None), or 400 ``InvalidHost``. Every request
+    reads it, and a client sends the same one each time: the answers for short ones are kept."""
+    return _split_cached(value) if len(value) <= 300 else _split(value)
+
+
+@functools.lru_cache(maxsize=256)
+def _split_cached(value: str) -> tuple[str, int | None]:
+    return _split(value)
+
+
+def _split(value: str) -> tuple[str, int | None]:
     match = _HOST.fullmatch(value)
     if match is None or (match[2] and int(match[2]) > 65535):
         raise InvalidHost(

@@ -10,6 +10,8 @@ from __future__ import annotations
 import random
 
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+#: Every two Crockford digits, by the ten bits they write: a ULID is 13 lookups, not 26.
+_PAIRS = [a + b for a in _CROCKFORD for b in _CROCKFORD]
 
 
 class IdMaker:
@@ -26,7 +28,7 @@ class IdMaker:
     def ulid(self, now_ns: int) -> str:
         """A 26-character ULID (48-bit millisecond time, 80 random bits), as Zendesk's ids look."""
         value = (max(now_ns, 0) // 1_000_000 % 2**48) << 80 | self._random.getrandbits(80)
-        return "".join(_CROCKFORD[(value >> shift) & 31] for shift in range(125, -1, -5))
+        return "".join([_PAIRS[(value >> shift) & 1023] for shift in range(120, -1, -10)])
 
     def second_ulid(self, now_ns: int) -> str:
         """The profile_id_per_second quirk's id: a ULID of the whole second and no random part,

@@ -73,7 +73,7 @@ class Profile:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a store holds millions, each without a __dict__ to collect
 class Event:
     """A stored event (S1, S6). ``seq`` is the arrival order, assigned by the store.
 
@@ -93,6 +93,11 @@ class Event:
     received_at: str
     visible_ns: int
     seq: int = 0
+    #: The event's JSON text as :mod:`.views` wrote it, by the switches that shape it: an event is
+    #: never changed once stored (a change is a new Event, with an empty cache), so a page read
+    #: writes each event once per shape, not once per read. Not a field of the record.
+    #: Keyed by an int, so that the dict holds no object the garbage collector must walk.
+    wire: dict[int, bytes] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     @property
     def key(self) -> tuple[int, int]:
@@ -115,7 +120,7 @@ class Event:
         return body
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EventQuery:
     """One page's worth of an event read, in the store's terms.
 
@@ -136,18 +141,26 @@ class EventQuery:
     source_match: Match = "equal"
     type_match: Match = "equal"
 
+    #: Whether only visibility selects: no filter and no bound (most reads), set on creation.
+    unfiltered: bool = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        bounds = (self.source, self.type, self.start_ns, self.end_ns)
+        object.__setattr__(self, "unfiltered", bounds == (None, None, None, None))
+
     def matches(self, event: Event) -> bool:
         """Whether ``event`` passes the filters (not the scope or the cursor)."""
-        return (
-            event.visible_ns <= self.visible_at
-            and (self.source is None or matched(event.source, self.source, self.source_match))
+        if event.visible_ns > self.visible_at:
+            return False
+        return self.unfiltered or (
+            (self.source is None or matched(event.source, self.source, self.source_match))
             and (self.type is None or matched(event.type, self.type, self.type_match))
             and (self.start_ns is None or event.created_ns >= self.start_ns)
             and (self.end_ns is None or event.created_ns <= self.end_ns)
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EventFilter:
     """What a read of events asks for (E1, E2, E3), as the query string said it.
 
@@ -162,7 +175,7 @@ class EventFilter:
     after: tuple[int, int] | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EventPage:
     """One page of a read: its events, whether more remain, and the key a next page starts
     after (None when the page is empty)."""

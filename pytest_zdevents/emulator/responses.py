@@ -27,7 +27,8 @@ from .validation import event_input, patch_input, profile_input, query_names, us
 from .views import Views
 
 Body = dict[str, Any]
-Result = tuple[int, Body | None]
+#: A status and a body: JSON to write, JSON text already written (a page), or none.
+Result = tuple[int, Body | bytes | None]
 Handler = Callable[[Request, Body], Result]
 
 
@@ -78,7 +79,7 @@ class ApiResponses:
         user_id = request.path_params["user_id"]
         return user_id if self.settings.on(Quirk.USER_ID_NOT_CHECKED) else user_id_path(user_id)
 
-    def _page(self, request: Request, page: EventPage) -> Body:
+    def _page(self, request: Request, page: EventPage) -> bytes:
         return Views(self.settings).page(page, request.url)
 
     def _track(self, body: Body, *, user_id: str | None = None, profile_id: str | None = None) -> Result:

@@ -181,9 +181,10 @@ class _Reader:
         ``numbers``), and nothing is nested deeper than :data:`MAX_NESTING`."""
         value = self.object(key, required=required)
         if value is not None:
+            rules = _TreeRules(self.switches, numbers=numbers)  # the switches, read once per object
             for member, item in value.items():
                 if not (allow_null_members and item is None):
-                    _check_tree(item, f"{self._name(key)}.{member}", self.switches, depth=1, numbers=numbers)
+                    _check_tree(item, f"{self._name(key)}.{member}", rules, depth=1)
             if self.switches.on(Quirk.EMPTY_VALUES_DROPPED):
                 value = _without_empty(value)
         return value
@@ -228,28 +229,39 @@ class _Reader:
         return merged([], result)  # the same identifier twice is one identifier
 
 
-def _check_tree(value: Any, path: str, switches: Switches, *, depth: int, numbers: bool = False) -> None:
-    """Refuse numbers and nesting deeper than MAX_NESTING below ``value``."""
-    # deep_nesting_refused: properties.item.name passes, properties.shipping.address.city does not.
-    max_nesting = 2 if switches.on(Quirk.DEEP_NESTING_REFUSED) else MAX_NESTING
-    if depth > max_nesting:
-        raise NestingTooDeep(f"{path} is nested more than {max_nesting} levels deep; flatten the structure.")
-    number = isinstance(value, int | float) and not isinstance(value, bool)
-    if number and not numbers and not switches.on(Quirk.NUMBERS_ACCEPTED):
+class _TreeRules:
+    """What :func:`_check_tree` refuses, under one request's switches."""
+
+    __slots__ = ("digits_refused", "max_nesting", "numbers")
+
+    def __init__(self, switches: Switches, *, numbers: bool) -> None:
+        # deep_nesting_refused: properties.item.name passes, properties.shipping.address.city does not.
+        self.max_nesting = 2 if switches.on(Quirk.DEEP_NESTING_REFUSED) else MAX_NESTING
+        self.numbers = numbers or switches.on(Quirk.NUMBERS_ACCEPTED)
+        # digit_strings_refused: "The API doesn't accept numeric values" misread as numeric strings.
+        self.digits_refused = switches.on(Quirk.DIGIT_STRINGS_REFUSED)
+
+
+def _check_tree(value: Any, path: str, rules: _TreeRules, *, depth: int) -> None:
+    """Refuse numbers and nesting deeper than the rules allow below ``value``."""
+    if depth > rules.max_nesting:
+        raise NestingTooDeep(
+            f"{path} is nested more than {rules.max_nesting} levels deep; flatten the structure."
+        )
+    if isinstance(value, str):
+        if rules.digits_refused and value.replace(".", "", 1).isdigit():
+            raise NumbersMustBeStrings(f"{path} is the numeric value {value!r}; the API doesn't accept it.")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_tree(item, f"{path}.{key}", rules, depth=depth + 1)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _check_tree(item, f"{path}[{index}]", rules, depth=depth + 1)
+    elif isinstance(value, int | float) and not isinstance(value, bool) and not rules.numbers:
         raise NumbersMustBeStrings(
             f"{path} is the number {value!r}; the API doesn't accept numeric values, "
             f'send it as the string "{value}".'
         )
-    # digit_strings_refused: "The API doesn't accept numeric values" misread as numeric strings.
-    digits = isinstance(value, str) and value.replace(".", "", 1).isdigit()
-    if digits and switches.on(Quirk.DIGIT_STRINGS_REFUSED):
-        raise NumbersMustBeStrings(f"{path} is the numeric value {value!r}; the API doesn't accept it.")
-    if isinstance(value, dict):
-        for key, item in value.items():
-            _check_tree(item, f"{path}.{key}", switches, depth=depth + 1, numbers=numbers)
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            _check_tree(item, f"{path}[{index}]", switches, depth=depth + 1, numbers=numbers)
 
 
 def _without_empty(value: dict[str, Any]) -> dict[str, Any]:

@@ -7,8 +7,11 @@ per response.
 
 from __future__ import annotations
 
+import json
+import re
 import uuid
 from typing import Any
+from urllib.parse import quote_plus
 
 from starlette.datastructures import URL
 
@@ -21,6 +24,14 @@ from .timestamps import with_nine_digits
 
 #: Zendesk's generic 401 body, the unauthorized_generic_body variation (reference 6.3).
 UNAUTHORIZED_GENERIC_BODY = {"error": "Couldn't authenticate you"}
+
+#: JSON text as Starlette's JSONResponse writes it (compact, UTF-8, no NaN), as a str.
+_encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
+
+
+def dumps(body: Any) -> bytes:
+    """``body`` as the bytes of a JSON answer, the same as ``JSONResponse(body).body``."""
+    return _encode(body).encode("utf-8")
 
 
 class Views:
@@ -49,24 +60,30 @@ class Views:
             del body["created_at"], body["updated_at"]
         return body
 
-    def page(self, page: EventPage, url: URL) -> dict[str, Any]:
-        """A page of events with ``links`` and ``meta`` (S1); ``url`` is the request's, from
-        which the ``next`` link is built."""
+    def page(self, page: EventPage, url: URL) -> bytes:
+        """A page of events with ``links`` and ``meta`` (S1), as the bytes of its JSON; ``url`` is
+        the request's, from which the ``next`` link is built. Each event's JSON is written once
+        per shape and kept on the event (:attr:`.Event.wire`); the switches that shape it are
+        read here, once per page."""
         settings = self.settings
         other = settings.on(Variation.OTHER_CURSORS)
         after_cursor = None if page.after is None else cursors.encode(page.after, other=other)
         next_url = ""
         if page.has_more and after_cursor is not None:
-            next_url = str(url.include_query_params(**{"page[after]": after_cursor}))
+            next_url = _with_cursor(url, after_cursor)
         links: Any = {"next": next_url} if settings.on(Quirk.LINKS_AS_OBJECT) else [{"next": next_url}]
         if not page.has_more and settings.on(Variation.LAST_PAGE_CURSOR_NULL):
             after_cursor = None
         no_received_at = settings.on(Quirk.RECEIVED_AT_MISSING)
-        return {
-            "events": [self._event(event, no_received_at) for event in page.events],
-            "links": links,
-            "meta": {"has_more": page.has_more, "after_cursor": after_cursor},
-        }
+        shape = self.user_id_as_number | self.nine_digits << 1 | no_received_at << 2
+        events = [event.wire.get(shape) or self._written(event, shape) for event in page.events]
+        rest = dumps({"links": links, "meta": {"has_more": page.has_more, "after_cursor": after_cursor}})
+        # The same bytes as dumps({"events": [...], "links": ..., "meta": ...}).
+        return b'{"events":[' + b",".join(events) + b"]," + rest[1:]
+
+    def _written(self, event: Event, shape: int) -> bytes:
+        text = event.wire[shape] = dumps(self._event(event, no_received_at=bool(shape & 4)))
+        return text
 
     def _event(self, event: Event, no_received_at: bool) -> dict[str, Any]:
         body = event.to_json()
@@ -77,6 +94,20 @@ class Views:
         if no_received_at:
             del body["received_at"]
         return body
+
+
+#: What quote_plus leaves as it is.
+_UNQUOTED = re.compile(r"[A-Za-z0-9_.~-]*")
+
+
+def _with_cursor(url: URL, cursor: str) -> str:
+    """``url`` with its ``page[after]`` set to ``cursor``: ``url.include_query_params``, without
+    its parsing and rebuilding when the URL has no query (a first page, the most read)."""
+    if not url.query and not url.fragment:
+        # urlencode({"page[after]": cursor}), without quoting a cursor that has nothing to quote.
+        quoted = cursor if _UNQUOTED.fullmatch(cursor) else quote_plus(cursor)
+        return f"{url}?page%5Bafter%5D={quoted}"
+    return str(url.include_query_params(**{"page[after]": cursor}))
 
 
 def error_body(

@@ -385,3 +385,33 @@ def test_auth_ignored_quirk_serves_bad_credentials(
     with emulator.client() as client:
         assert client.post(TRACK, json=track_body(), headers=headers).status_code == 202
         assert client.get(TRACK, params={"identifier": JANE}, headers=headers).status_code == 200
+
+
+# What a header granted is remembered per settings value (app.py's Authenticator), never across one
+
+
+def test_new_credentials_take_effect_on_the_next_request_with_the_same_header(
+    secured: Emulator, http: httpx.Client
+) -> None:
+    """The pipeline remembers what a header granted; configure() must end that at once."""
+    bearer = {"Authorization": f"Bearer {OAUTH}"}
+    assert http.post(TRACK, json=track_body(), headers=AGENT).status_code == 202
+    assert http.post(TRACK, json=track_body(), headers=bearer).status_code == 202
+    secured.configure(token="another-t0ken-1a2b3c", oauth_tokens=frozenset())
+    assert_unauthenticated(http.post(TRACK, json=track_body(), headers=AGENT))
+    assert_unauthenticated(http.post(TRACK, json=track_body(), headers=bearer))
+    secured.configure(token=TOKEN, oauth_tokens=frozenset({OAUTH}), quirks=["bearer_writes_refused"])
+    assert http.post(TRACK, json=track_body(), headers=AGENT).status_code == 202
+    assert http.post(TRACK, json=track_body(), headers=bearer).status_code == 403
+
+
+def test_a_refused_header_is_asked_again_once_its_user_exists(http: httpx.Client) -> None:
+    """Only what the settings alone decide is remembered: whether an email is an end user's
+    depends on the users the API created, and is asked on every request."""
+    newcomer = {"Authorization": basic(f"newcomer@example.com/token:{TOKEN}")}
+    assert_unauthenticated(http.get(PROFILES, params={"identifier": JANE}, headers=newcomer))
+    assert http.post(TRACK, json=track_body("newcomer@example.com"), headers=AGENT).status_code == 202
+    for _ in range(2):
+        response = http.get(PROFILES, params={"identifier": JANE}, headers=newcomer)
+        assert response.status_code == 403, response.text
+        assert error_code(response) == "PermissionDenied"

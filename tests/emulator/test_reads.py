@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
@@ -285,3 +286,20 @@ def test_a_filled_option_still_counts_after_an_empty_one(
     response = client.get(url + "filter=")
     assert response.status_code == 400
     assert error_code(response) == "InvalidFilter"
+
+
+def test_a_read_follows_the_switches_of_its_own_moment(
+    emulator: Any, client: httpx.Client, timeline: dict[str, Any]
+) -> None:
+    """Each event's JSON is written once per shape and kept (views.py): a switch that changes the
+    shape changes the next read of the same events, and switching it back gives the first again."""
+    first = client.get(EVENTS_BY_IDENTIFIER, params={"identifier": JANE}).content
+    quirks = ["user_id_as_number", "received_at_missing"]
+    emulator.configure(quirks=quirks, variations=["nanosecond_timestamps"])
+    changed = read(client)
+    assert all(isinstance(event["user_id"], int) and "received_at" not in event for event in changed)
+    assert all(re.search(r"\.[0-9]{9}(Z|[+-][0-9:]{5})$", event["created_at"]) for event in changed)
+    emulator.configure(quirks=[], variations=[])
+    again = client.get(EVENTS_BY_IDENTIFIER, params={"identifier": JANE}).content
+    assert again == first
+    assert all(isinstance(event["user_id"], str) and "received_at" in event for event in read(client))
