@@ -1,5 +1,6 @@
 """Filters on the three ways of reading events (E1 by user, E2 by identifier query, E3 by
-profile id): filter[source], filter[type], filter[start_time], filter[end_time] (seed 001, S3).
+profile id): filter[source] and filter[type], and all four filters together (seed 001, S3); the
+time bounds alone are in test_filters_time.py.
 
 Every test tracks its own events against a fresh profile, once for the three scopes it reads them
 in (``Kit.shared_timeline``), waits until an unfiltered read shows all of them, then reads once per
@@ -12,10 +13,7 @@ filter[source].
 
 from __future__ import annotations
 
-import operator
-from collections import Counter
-from datetime import UTC, datetime, timedelta
-from typing import Any
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -24,33 +22,14 @@ from pytest_zdevents.runtime.isolation import (
     EVENT_TYPES,
     SOURCE_NEAR_MISSES,
     TYPE_NEAR_MISSES,
-    mark_of,
     recent_instant,
 )
 from pytest_zdevents.runtime.kit import Kit
-from pytest_zdevents.runtime.paths import profile_events_path
-from pytest_zdevents.runtime.reads import one_event, read_all
-from pytest_zdevents.runtime.timeline import SCOPES, Timeline, show, within_source
-from pytest_zdevents.runtime.timestamps import CLOCK_SKEW, instant, stamp
+from pytest_zdevents.runtime.timeline import SCOPES, Timeline, check, show
+from pytest_zdevents.runtime.timestamps import stamp
 
 A, B = EVENT_SOURCES
 T0, T1, T2 = EVENT_TYPES
-
-
-def check(
-    timeline: Timeline, scope: str, filters: dict[str, str], expected: list[str], promise: str
-) -> list[dict[str, Any]]:
-    """Read once with ``filters`` and compare with the ``expected`` marks, each once."""
-    if scope == "user" and "filter[source]" not in filters:
-        raise AssertionError("reads by user always send filter[source] (S23 standard events)")
-    events = timeline.read(scope, filters)
-    got = Counter(mark_of(e) for e in events)
-    tracked = [(m, e["source"], e["type"], e["created_at"]) for m, e in timeline.sent.items()]
-    assert got == Counter(expected), (
-        f"{promise}\nRead by {scope} with {filters}: expected exactly the events {sorted(expected)} "
-        f"of those tracked {tracked}; got {show(events)}"
-    )
-    return events
 
 
 @pytest.mark.contract("filters.source.matches")
@@ -172,94 +151,6 @@ def test_type_filter_matches_the_whole_type_only(zd: Kit, scope: str) -> None:
         )
 
 
-def minute_apart(zd: Kit, scope: str) -> tuple[Timeline, datetime, list[str]]:
-    """Three events a minute apart, which the time-bound contracts share, once a read in ``scope``
-    shows them: their timeline, the first one's instant, and their marks."""
-
-    def build(timeline: Timeline) -> tuple[datetime, list[str]]:
-        t = recent_instant()
-        return t, [timeline.track(A, T0, stamp(t + timedelta(minutes=i))) for i in range(3)]
-
-    timeline, (t, marks) = zd.shared_timeline("filters: three events a minute apart", build)
-    timeline.wait(scope)
-    return timeline, t, marks
-
-
-def check_bound(
-    timeline: Timeline, scope: str, name: str, meaning: str, cases: list[tuple[str, list[str]]]
-) -> None:
-    """Read once per (bound, marks expected) of ``cases`` with the time filter ``name``, which
-    includes the events whose created_at is ``meaning`` the bound (seed 001)."""
-    for bound, expected in cases:
-        check(
-            timeline,
-            scope,
-            {**within_source(scope), name: bound},
-            expected,
-            f"{name}={bound} must include the events whose created_at is {meaning} it, and only those "
-            f"(seed 001: '{meaning}').",
-        )
-
-
-@pytest.mark.contract("filters.start_time.inclusive")
-@pytest.mark.parametrize("scope", SCOPES)
-def test_start_time_is_inclusive(zd: Kit, scope: str) -> None:
-    """Three events a minute apart; bounds equal to the first, middle and last, just after one, and
-    before all."""
-    timeline, t, marks = minute_apart(zd, scope)
-    cases = [
-        (stamp(t + timedelta(minutes=1), "Z"), marks[1:]),  # equal to the middle event
-        (stamp(t + timedelta(minutes=1, seconds=1)), marks[2:]),  # just after it
-        (stamp(t - timedelta(seconds=1), "Z"), marks),  # before every event
-        (stamp(t + timedelta(minutes=2)), marks[2:]),  # equal to the last event
-    ]
-    check_bound(timeline, scope, "filter[start_time]", "equal to or later than", cases)
-
-
-@pytest.mark.contract("filters.end_time.inclusive")
-@pytest.mark.parametrize("scope", SCOPES)
-def test_end_time_is_inclusive(zd: Kit, scope: str) -> None:
-    """Three events a minute apart; bounds equal to the first, middle and last, just before one, and
-    after all."""
-    timeline, t, marks = minute_apart(zd, scope)
-    cases = [
-        (stamp(t + timedelta(minutes=1), "Z"), marks[:2]),  # equal to the middle event
-        (stamp(t + timedelta(minutes=1) - timedelta(seconds=1)), marks[:1]),  # just before it
-        (stamp(t + timedelta(minutes=2, seconds=1), "Z"), marks),  # after every event
-        (stamp(t), marks[:1]),  # equal to the first event
-    ]
-    check_bound(timeline, scope, "filter[end_time]", "equal to or before", cases)
-
-
-@pytest.mark.contract("filters.time.created_when_received")
-def test_time_bounds_find_an_event_created_when_received(zd: Kit) -> None:
-    """One event sent without created_at, read by profile id (E3) with bounds the clock skew before
-    and after the request (inside them), and with a start bound after it or an end bound before it."""
-    before = datetime.now(UTC)
-    tracked = zd.track()
-    after = datetime.now(UTC)
-    mark = mark_of(tracked.body["event"])
-    path = profile_events_path(tracked.profile_id)
-    zd.eventually(lambda: one_event(zd.client, path, mark))
-    early, late = stamp(before - CLOCK_SKEW, "Z"), stamp(after + CLOCK_SKEW + timedelta(seconds=1), 60)
-    cases = [
-        ({"filter[start_time]": early}, [mark]),
-        ({"filter[end_time]": late}, [mark]),
-        ({"filter[start_time]": early, "filter[end_time]": late}, [mark]),
-        ({"filter[start_time]": late}, []),
-        ({"filter[end_time]": early}, []),
-    ]
-    for filters, expected in cases:
-        got = [mark_of(event) for event in read_all(zd.client, path, filters)]
-        assert got == expected, (
-            "An event sent without created_at gets the time the API received it ('If not set, the API sets "
-            "the value when it receives the event', seed 001), and filter[start_time] / filter[end_time] "
-            "include the events whose created_at is equal to or later than / equal to or before them (seed "
-            f"001). Sent between {before.isoformat()} and {after.isoformat()}; GET {path} with {filters} "
-            f"(bounds {CLOCK_SKEW} of clock skew either side) should hold {expected}; got {got}"
-        )
-
-
 @pytest.mark.contract("filters.combined.and")
 @pytest.mark.parametrize("scope", SCOPES)
 def test_filters_combine_with_and(zd: Kit, scope: str) -> None:
@@ -294,108 +185,3 @@ def test_filters_combine_with_and(zd: Kit, scope: str) -> None:
         )
         wrong = [e for e in events if (e.get("source"), e.get("type")) != (source, T0)]
         assert not wrong, f"Events that do not match every filter came back: {show(wrong)}"
-
-
-@pytest.mark.contract("filters.time.offsets")
-@pytest.mark.parametrize("scope", SCOPES)
-def test_time_bounds_compare_instants_honouring_offsets(zd: Kit, scope: str) -> None:
-    """Events created in +02:00, Z and -05:30, read with bounds written in other offsets."""
-
-    def build(timeline: Timeline) -> tuple[datetime, list[str]]:
-        t = recent_instant()
-        return t, [
-            timeline.track(A, T0, stamp(t, 120)),  # created_at in +02:00
-            timeline.track(A, T0, stamp(t + timedelta(minutes=1), "Z")),  # created_at in Z
-            timeline.track(A, T0, stamp(t + timedelta(minutes=2), -330)),  # created_at in -05:30
-        ]
-
-    timeline, (t, (e1, e2, e3)) = zd.shared_timeline("filters.time.offsets", build)
-    u1, u2, u3 = t, t + timedelta(minutes=1), t + timedelta(minutes=2)
-    timeline.wait(scope)
-    cases = [
-        (stamp(u1, "Z"), stamp(u1, "Z"), [e1]),  # +02:00 event, bounds in Z
-        (stamp(u2, 120), stamp(u2, 120), [e2]),  # Z event, bounds in +02:00
-        (stamp(u2, -600), stamp(u3, 585), [e2, e3]),  # bounds in -10:00 and +09:45
-        (stamp(u1 + timedelta(seconds=1), 60), stamp(u3 - timedelta(seconds=1), -60), [e2]),
-    ]
-    for start, end, expected in cases:
-        check(
-            timeline,
-            scope,
-            {**within_source(scope), "filter[start_time]": start, "filter[end_time]": end},
-            expected,
-            f"filter[start_time]={start} and filter[end_time]={end} must be compared with created_at "
-            "as the instants they denote, honouring each one's UTC offset (ISO 8601; S3, seed 001).",
-        )
-
-
-#: Values that are no date-time: not one at all, a month 13, no 29 February in 2021, no 31st in
-#: April or September, no minute 60 of an offset, no hour 24 but 24:00 (allowed by ISO 8601:2004 as
-#: the end of a day, so not sent).
-UNREADABLE_TIMES = [
-    "not-a-date",
-    "2020-13-45T99:00:00Z",
-    "2021-02-29T00:00:00Z",
-    "2021-04-31T00:00:00Z",
-    "2021-09-31T12:00:00Z",
-    "2021-01-01T00:00:00+05:60",
-    "2021-01-01T24:30:00Z",
-]
-
-
-@pytest.mark.contract("filters.start_time.invalid")
-@pytest.mark.parametrize("scope", ["profile", "identifier"])
-def test_unreadable_start_time_is_start_timestamp_not_valid(zd: Kit, scope: str) -> None:
-    """Each unreadable value of UNREADABLE_TIMES, read by profile id and by identifier query."""
-    timeline, _, _ = minute_apart(zd, scope)  # the profile and its events exist: a 404 cannot be the answer
-    path, params = timeline.place(scope)
-    for value in UNREADABLE_TIMES:
-        response = timeline.client.get(path, params={**params, "filter[start_time]": value})
-        assert response.status_code == 400, (
-            f"filter[start_time]={value!r} is not a date-time, so GET {path} must answer 400 "
-            f"StartTimestampNotValid (seed 001); got {response.status_code}: {response.text[:500]}"
-        )
-        try:
-            errors = response.json()["errors"]
-            codes = [error.get("code") for error in errors]
-        except (ValueError, KeyError, TypeError, AttributeError):
-            codes = None
-        assert codes and "StartTimestampNotValid" in codes, (
-            f"The 400 for filter[start_time]={value!r} must carry the error code StartTimestampNotValid "
-            f'in {{"errors": [{{"code", "id", "title"}}]}} (seed 001); got {response.text[:500]}'
-        )
-
-
-@pytest.mark.contract("filters.time.subsecond")
-@pytest.mark.parametrize("scope", SCOPES)
-def test_time_bounds_separate_events_less_than_a_second_apart(zd: Kit, scope: str) -> None:
-    """Three events 250 ms apart within one second, read with bounds equal to the middle one and
-    between it and the last. What each read must hold is worked out from the created_at instants the
-    target reads back, so a target that keeps less precision than was sent is held to its own values."""
-
-    def build(timeline: Timeline) -> tuple[list[datetime], list[str]]:
-        t = recent_instant()
-        moments = [t + timedelta(milliseconds=ms) for ms in (250, 500, 750)]
-        return moments, [timeline.track(A, T0, stamp(moment, "Z", "milliseconds")) for moment in moments]
-
-    timeline, (moments, sent) = zd.shared_timeline("filters.time.subsecond", build)
-    stored = {mark_of(e): instant(e.get("created_at")) for e in timeline.wait(scope, within_source(scope))}
-    created = {mark: stored.get(mark) for mark in sent}
-    assert all(created.values()), (
-        f"created_at must read back as an ISO-8601 date-time (seed 001); read {created} for {sent}"
-    )
-    for bound in (moments[1], moments[1] + timedelta(milliseconds=100)):
-        text = stamp(bound, "Z", "milliseconds")
-        for name, meaning, matches in (
-            ("filter[start_time]", "equal to or later than", operator.ge),
-            ("filter[end_time]", "equal to or before", operator.le),
-        ):
-            check(
-                timeline,
-                scope,
-                {**within_source(scope), name: text},
-                [mark for mark, at in created.items() if matches(at, bound)],
-                f"{name}={text} must include the events whose created_at is {meaning} it, compared at the "
-                f"precision of the values, not to the whole second (seed 001, ISO 8601); created_at read "
-                f"back: {sorted((m, str(at)) for m, at in created.items())}.",
-            )

@@ -9,6 +9,7 @@ marks, never by order. The three scopes are the three ways of reading events: by
 from __future__ import annotations
 
 import copy
+from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
@@ -33,6 +34,23 @@ def within_source(scope: str, source: str | None = None) -> dict[str, str]:
 def show(events: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
     """Events, short, for assertion messages: (mark, source, type, created_at) each."""
     return [(mark_of(e), e.get("source"), e.get("type"), e.get("created_at")) for e in events]
+
+
+def check(
+    timeline: Timeline, scope: str, filters: dict[str, str], expected: list[str], promise: str
+) -> list[dict[str, Any]]:
+    """Read ``timeline`` once in ``scope`` with ``filters`` and assert the events are exactly the
+    ``expected`` marks, each once (``promise`` says what the docs promise); the events read."""
+    if scope == "user" and "filter[source]" not in filters:
+        raise AssertionError("reads by user always send filter[source] (S23 standard events)")
+    events = timeline.read(scope, filters)
+    got = Counter(mark_of(e) for e in events)
+    tracked = [(m, e["source"], e["type"], e["created_at"]) for m, e in timeline.sent.items()]
+    assert got == Counter(expected), (
+        f"{promise}\nRead by {scope} with {filters}: expected exactly the events {sorted(expected)} "
+        f"of those tracked {tracked}; got {show(events)}"
+    )
+    return events
 
 
 class Timeline:

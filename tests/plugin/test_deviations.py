@@ -19,7 +19,7 @@ deviations:
   - id: filters.end_time.inclusive
     reason: filter[end_time] is exclusive in Acme 2.3
     link: https://bugs.example.com/ACME-12
-  - id: contracts/test_filters.py::test_time_bounds_compare_instants_honouring_offsets[user]
+  - id: contracts/test_filters_time.py::test_time_bounds_compare_instants_honouring_offsets[user]
     reason: offsets ignored on user reads
   - id: pagination.links.absolute
     link: https://bugs.example.com/ACME-13
@@ -54,7 +54,7 @@ def test_a_valid_file_is_read(tmp_path: Path) -> None:
             "https://bugs.example.com/ACME-12",
         ),
         Deviation(
-            "contracts/test_filters.py::test_time_bounds_compare_instants_honouring_offsets[user]",
+            "contracts/test_filters_time.py::test_time_bounds_compare_instants_honouring_offsets[user]",
             "offsets ignored on user reads",
         ),
         Deviation("pagination.links.absolute", None, "https://bugs.example.com/ACME-13"),
@@ -140,7 +140,7 @@ def test_a_duplicate_id_is_refused(tmp_path: Path) -> None:
 
 # --- Deviation.matches -------------------------------------------------------------------------
 
-NODE = "contracts/test_filters.py::test_end_time_is_inclusive"
+NODE = "contracts/test_filters_time.py::test_end_time_is_inclusive"
 
 
 def test_an_entry_matches_its_contract_id() -> None:

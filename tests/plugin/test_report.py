@@ -125,7 +125,7 @@ def test_a_failure_carries_its_reproduction(run: Run) -> None:
     first = reproduction.splitlines()[0]
     replay = f"--zd-emulator-quirk end_time_exclusive --zd-contract {FAILING} --zd-seed {SEED}"
     assert first.startswith(f"zdevents-conformance {replay}"), first
-    assert "contracts/test_filters.py::test_end_time_is_inclusive[profile]:" in reproduction
+    assert "contracts/test_filters_time.py::test_end_time_is_inclusive[profile]:" in reproduction
     assert "AssertionError" in reproduction, "the failure itself follows the command"
 
 
