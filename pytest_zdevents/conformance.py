@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 import shlex
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from importlib import metadata
 from pathlib import Path
 
@@ -187,6 +187,16 @@ def dump_view(view: str) -> str:
     return yaml.dump(load_view(view), Dumper=Dumper, sort_keys=False, allow_unicode=True, width=110)  # type: ignore[arg-type]
 
 
+def _one_of(flag: str, value: str, choices: Collection[str], example: str) -> None:
+    """End the command with a usage error unless ``value`` is one of ``choices``."""
+    if value not in choices:
+        sys.stderr.write(
+            f"{COMMAND}: {flag} takes one of {', '.join(choices)}, not {value!r}. "
+            f"For example: {COMMAND} {example}\n"
+        )
+        sys.exit(USAGE_ERROR)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Replace this process with pytest on the suite. A fresh interpreter, because this one has
     imported pytest_zdevents already, and pytest can only rewrite the asserts of modules it
@@ -202,22 +212,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         argv = ["--help" if arg == HELP_PYTEST else arg for arg in argv]
     form = list_requested(argv)
     if form is not None:
-        if form not in FORMATS:
-            sys.stderr.write(
-                f"{COMMAND}: {LIST_FLAG} takes one of {', '.join(FORMATS)}, not {form!r}. "
-                f"For example: {COMMAND} {LIST_FLAG}=json > contracts.json\n"
-            )
-            sys.exit(USAGE_ERROR)
+        _one_of(LIST_FLAG, form, FORMATS, f"{LIST_FLAG}=json > contracts.json")
         sys.stdout.write(contract_listing(form))
         sys.exit(0)
     view = spec_view_requested(argv)
     if view is not None:
-        if view not in VIEWS:
-            sys.stderr.write(
-                f"zdevents-conformance: {SPEC_VIEW} takes one of {', '.join(VIEWS)}, not {view!r}. "
-                f"For example: zdevents-conformance {SPEC_VIEW} documented > documented.yaml\n"
-            )
-            sys.exit(USAGE_ERROR)
+        _one_of(SPEC_VIEW, view, VIEWS, f"{SPEC_VIEW} documented > documented.yaml")
         sys.stdout.write(dump_view(view))
         sys.exit(0)
     os.execv(sys.executable, [sys.executable, "-m", "pytest", *arguments(argv)])

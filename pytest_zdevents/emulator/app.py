@@ -33,7 +33,9 @@ from .errors import (
 )
 from .host import Host
 from .hosts import split_host
+from .ratelimit import RateLimiter
 from .responses import ApiResponses, Body, Handler, api_routes, optional_handlers
+from .settings import EmulatorSettings
 from .switches import Quirk, Variation
 from .views import dumps, error_body
 
@@ -77,7 +79,7 @@ class Api:
             split_host(request.headers.get("host", ""))
             check_query(scope["query_string"])
             if self.host.limiter is not None:
-                headers = self._rate_limit()
+                headers = self._rate_limit(self.host.limiter, settings)
             if settings.on(Variation.PROFILE_WRITES_OFF):
                 # The Profiles API's writes (P4-P9) are optional: without them, only reads remain.
                 methods = {m: h for m, h in methods.items() if h.__name__ not in optional_handlers()}
@@ -117,7 +119,6 @@ class Api:
                 "method": method,
                 "path": path,
                 "query": scope["query_string"].decode("latin-1"),
-                "headers": None,  # masked when the journal is read
                 "status": response.status_code,
                 "duration_ms": round((time.monotonic() - started) * 1000, 3),
             },
@@ -126,14 +127,11 @@ class Api:
         )
         return response
 
-    def _rate_limit(self) -> dict[str, str]:
-        limiter = self.host.limiter
-        if limiter is None:
-            return {}
+    def _rate_limit(self, limiter: RateLimiter, settings: EmulatorSettings) -> dict[str, str]:
         allowed, remaining, wait = limiter.take()
         headers = {"X-Rate-Limit": str(limiter.rate), "X-Rate-Limit-Remaining": str(remaining)}
         if not allowed:
-            if not self.host.settings.on(Quirk.RETRY_AFTER_MISSING):
+            if not settings.on(Quirk.RETRY_AFTER_MISSING):
                 headers["Retry-After"] = str(wait)
             raise TooManyRequests(
                 f"More than {limiter.rate} requests a second; retry after {wait} seconds.", headers=headers
