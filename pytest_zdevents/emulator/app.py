@@ -15,8 +15,7 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.responses import Response
 
 from .. import __version__
 from .auth import Authenticator, permission_denied
@@ -31,6 +30,7 @@ from .errors import (
     NotFound,
     TooManyRequests,
 )
+from .exchange import ApiRequest, Routes, send_answer
 from .host import Host
 from .hosts import split_host
 from .ratelimit import RateLimiter
@@ -55,16 +55,12 @@ class Api:
     def __init__(self, host: Host) -> None:
         self.host = host
         self.auth = Authenticator(lambda email: host.service.is_end_user(email))
-
-    def routes(self) -> list[Route]:
-        """One route per path, each dispatching on the method itself so that a 405 lists
-        every method of the path in ``Allow``."""
-        table = api_routes(ApiResponses(self.host))
-        return [Route(path, _Endpoint(self, methods)) for path, methods in table]
+        self.routes: Routes[dict[str, Handler]] = Routes(api_routes(ApiResponses(host)))
 
     # The pipeline
 
-    async def handle(self, request: Request, methods: dict[str, Handler]) -> Response:
+    async def handle(self, request: ApiRequest, methods: dict[str, Handler]) -> Answer:
+        """The status, JSON body (None for none) and extra headers of the answer to ``request``."""
         started = time.monotonic()
         scope = request.scope
         method: str = scope["method"]
@@ -103,29 +99,26 @@ class Api:
                 )
                 body = parse_json_object(raw)
             status, answer = handler(request, body)
-            response = _json(status, answer)
+            content = answer if answer is None or isinstance(answer, bytes) else dumps(answer)
         except ApiError as error:
-            response = self.error_response(error, user_route=path.startswith(USER_ROUTES))
+            status, content = self.error_answer(error, user_route=path.startswith(USER_ROUTES))
+            headers.update(error.headers or {})
         except Exception:
             logger.exception("The emulator failed on %s %s", method, path)
-            response = self.error_response(InternalError("The emulator failed; see its log."))
-        if headers:
-            response.headers.update(headers)
-        if method == "HEAD":
-            response = Response(status_code=response.status_code, headers=dict(response.headers))
+            status, content = self.error_answer(InternalError("The emulator failed; see its log."))
         self.host.journal.record(
             {
                 "time": time.time(),
                 "method": method,
                 "path": path,
                 "query": scope["query_string"].decode("latin-1"),
-                "status": response.status_code,
+                "status": status,
                 "duration_ms": round((time.monotonic() - started) * 1000, 3),
             },
             raw,
             scope["headers"],
         )
-        return response
+        return status, content, headers
 
     def _rate_limit(self, limiter: RateLimiter, settings: EmulatorSettings) -> dict[str, str]:
         allowed, remaining, wait = limiter.take()
@@ -138,35 +131,42 @@ class Api:
             )
         return headers
 
-    def error_response(self, error: ApiError, *, user_route: bool = False) -> Response:
-        """The answer for ``error``. ``user_route``: the request was for a route under
-        ``/api/v2/users/{user_id}`` (E1, E4, P1, P4), which Zendesk Support serves."""
+    def error_answer(self, error: ApiError, *, user_route: bool = False) -> tuple[int, bytes]:
+        """The status and JSON of the answer for ``error``. ``user_route``: the request was for
+        a route under ``/api/v2/users/{user_id}`` (E1, E4, P1, P4), which Zendesk Support serves."""
         status, body = error_body(error, self.host.settings, user_route=user_route)
-        return JSONResponse(body, status_code=status, headers=error.headers)
+        return status, dumps(body)
 
 
-class _Endpoint:
-    """A raw ASGI endpoint (an object, not a function, so Starlette routes every method to it,
-    even ones it does not know such as QUERY, and the 405 with ``Allow`` is ours)."""
+#: The status, JSON body (None for none) and extra headers of an API answer.
+Answer = tuple[int, bytes | None, dict[str, str]]
 
-    def __init__(self, api: Api, methods: dict[str, Handler]) -> None:
+
+class EmulatorApp:
+    """The emulator's ASGI application. An API request whose path is one of ``openapi.yaml``'s
+    goes through :class:`Api` as raw ASGI; everything else (the control plane under
+    ``/__zdevents/``, unknown paths, the lifespan) goes to a Starlette app."""
+
+    def __init__(self, api: Api, rest: Any) -> None:
         self.api = api
-        self.methods = methods
+        self.rest = rest
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        response = await self.api.handle(Request(scope, receive), self.methods)
-        await response(scope, receive, send)
+        found = self.api.routes.match(scope["path"]) if scope["type"] == "http" else None
+        if found is None:
+            await self.rest(scope, receive, send)
+            return
+        methods, params = found
+        status, body, headers = await self.api.handle(ApiRequest(scope, receive, params), methods)
+        raw = [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers.items()]
+        raw.append(_VERSION)
+        await send_answer(send, status, body, raw, head=scope["method"] == "HEAD")
 
 
-def _json(status: int, body: Body | bytes | None) -> Response:
-    if body is None:
-        return Response(status_code=status)
-    if not isinstance(body, bytes):
-        body = dumps(body)
-    return Response(body, status_code=status, media_type="application/json")
+_VERSION = (VERSION_HEADER.lower().encode(), __version__.encode())
 
 
-def create_app(host: Host) -> Starlette:
+def create_app(host: Host) -> EmulatorApp:
     """The emulator's ASGI application: the API and, under ``/__zdevents/``, the control plane."""
     api = Api(host)
 
@@ -175,19 +175,21 @@ def create_app(host: Host) -> Starlette:
             error: ApiError = HttpError(exc.status_code, str(exc.detail), headers=exc.headers)
         else:
             error = NotFound(f"There is no operation at {request.scope['path']}; see openapi.yaml.")
-        return api.error_response(error)
+        status, body = api.error_answer(error)
+        return Response(body, status_code=status, headers=error.headers, media_type="application/json")
 
-    app = Starlette(
-        routes=[*api.routes(), *control_routes(host)],
+    rest = Starlette(
+        routes=control_routes(host),
         exception_handlers={HTTPException: not_found_handler},
         middleware=[Middleware(VersionHeader)],
     )
-    app.router.redirect_slashes = False
-    return app
+    rest.router.redirect_slashes = False
+    return EmulatorApp(api, rest)
 
 
 class VersionHeader:
-    """Adds ``X-Zdevents-Emulator: <version>`` to every response, API and control plane alike."""
+    """Adds ``X-Zdevents-Emulator: <version>`` to every response of the Starlette app (the API's
+    answers carry it from :class:`EmulatorApp`)."""
 
     def __init__(self, app: Any) -> None:
         self.app = app
@@ -195,8 +197,7 @@ class VersionHeader:
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         async def send_with_version(message: Any) -> None:
             if message["type"] == "http.response.start":
-                header = (VERSION_HEADER.lower().encode(), __version__.encode())
-                message["headers"] = [*message.get("headers", []), header]
+                message["headers"] = [*message.get("headers", []), _VERSION]
             await send(message)
 
         await self.app(scope, receive, send_with_version)

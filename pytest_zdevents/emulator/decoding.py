@@ -32,6 +32,10 @@ def _no_constant(name: str) -> None:
     raise ValueError(f"{name} is not JSON")
 
 
+#: One decoder for every body: ``json.loads`` with hooks builds a decoder and its scanner each call.
+_DECODER = json.JSONDecoder(parse_float=_finite, parse_constant=_no_constant)
+
+
 def parse_json(raw: bytes) -> Any:
     """``raw`` as a JSON value, or 400 ``InvalidJson`` saying what is wrong with it."""
     try:
@@ -41,7 +45,7 @@ def parse_json(raw: bytes) -> Any:
             f"The body is not UTF-8 text (byte {exc.start} cannot be read); send JSON encoded as UTF-8."
         ) from None
     try:
-        value = json.loads(text, parse_float=_finite, parse_constant=_no_constant)
+        value = _DECODER.decode(text)
     except RecursionError:
         raise InvalidJson("The body is nested too deeply to be read as JSON.") from None
     except ValueError as exc:

@@ -12,10 +12,9 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from starlette.requests import Request
-
 from pytest_zdevents.spec import optional_operations
 
+from .exchange import ApiRequest
 from .host import Host
 from .identifiers import parse_query
 from .model import EventPage, Profile
@@ -29,7 +28,7 @@ from .views import Views
 Body = dict[str, Any]
 #: A status and a body: JSON to write, JSON text already written (a page), or none.
 Result = tuple[int, Body | bytes | None]
-Handler = Callable[[Request, Body], Result]
+Handler = Callable[[ApiRequest, Body], Result]
 
 
 class ApiResponses:
@@ -48,38 +47,38 @@ class ApiResponses:
 
     # Events (E1-E6)
 
-    def list_user_events(self, request: Request, body: Body) -> Result:
+    def list_user_events(self, request: ApiRequest, body: Body) -> Result:
         user_id = self._user_id(request)
         wanted = event_filter(request.query_params, self.settings)
         return 200, self._page(request, self.service.events.page(wanted, user_id=user_id))
 
-    def track_user_event(self, request: Request, body: Body) -> Result:
+    def track_user_event(self, request: ApiRequest, body: Body) -> Result:
         return self._track(body, user_id=self._user_id(request))
 
-    def list_events_by_identifier(self, request: Request, body: Body) -> Result:
+    def list_events_by_identifier(self, request: ApiRequest, body: Body) -> Result:
         wanted = event_filter(request.query_params, self.settings)
         if _identifier(request, self.settings) is None and self.settings.on(Quirk.IDENTIFIER_MISSING_EMPTY):
             return 200, self._page(request, EventPage([], False, None))
         query = parse_query(_identifier(request, self.settings), self.settings)
         return 200, self._page(request, self.service.events.page(wanted, query=query))
 
-    def track_event(self, request: Request, body: Body) -> Result:
+    def track_event(self, request: ApiRequest, body: Body) -> Result:
         return self._track(body)
 
-    def list_profile_events(self, request: Request, body: Body) -> Result:
+    def list_profile_events(self, request: ApiRequest, body: Body) -> Result:
         wanted = event_filter(request.query_params, self.settings)
         page = self.service.events.page(wanted, profile_id=request.path_params["profile_id"])
         return 200, self._page(request, page)
 
-    def track_profile_event(self, request: Request, body: Body) -> Result:
+    def track_profile_event(self, request: ApiRequest, body: Body) -> Result:
         return self._track(body, profile_id=request.path_params["profile_id"])
 
-    def _user_id(self, request: Request) -> str:
+    def _user_id(self, request: ApiRequest) -> str:
         """The path's user_id: an integer (seed 001), unless the user_id_not_checked quirk is on."""
         user_id = request.path_params["user_id"]
         return user_id if self.settings.on(Quirk.USER_ID_NOT_CHECKED) else user_id_path(user_id)
 
-    def _page(self, request: Request, page: EventPage) -> bytes:
+    def _page(self, request: ApiRequest, page: EventPage) -> bytes:
         return Views(self.settings).page(page, request.url)
 
     def _track(self, body: Body, *, user_id: str | None = None, profile_id: str | None = None) -> Result:
@@ -97,38 +96,38 @@ class ApiResponses:
 
     # Profiles (P1-P9)
 
-    def list_user_profiles(self, request: Request, body: Body) -> Result:
+    def list_user_profiles(self, request: ApiRequest, body: Body) -> Result:
         profiles = self.service.profiles.of_user(self._user_id(request))
         views = Views(self.settings)
         return 200, {"profiles": [views.profile(profile) for profile in profiles]}
 
-    def put_user_profile(self, request: Request, body: Body) -> Result:
+    def put_user_profile(self, request: ApiRequest, body: Body) -> Result:
         return self._put(body, identifier=_identifier(request, self.settings), user_id=self._user_id(request))
 
-    def get_profile_by_identifier(self, request: Request, body: Body) -> Result:
+    def get_profile_by_identifier(self, request: ApiRequest, body: Body) -> Result:
         query = parse_query(_identifier(request, self.settings), self.settings)
         return self._profile(200, self.service.profiles.get(query=query))
 
-    def put_profile_by_identifier(self, request: Request, body: Body) -> Result:
+    def put_profile_by_identifier(self, request: ApiRequest, body: Body) -> Result:
         return self._put(body, identifier=_identifier(request, self.settings))
 
-    def patch_profile_by_identifier(self, request: Request, body: Body) -> Result:
+    def patch_profile_by_identifier(self, request: ApiRequest, body: Body) -> Result:
         wanted = patch_input(body, self.settings)
         query = parse_query(_identifier(request, self.settings), self.settings)
         return self._profile(200, self.service.profiles.patch(wanted, query=query))
 
-    def get_profile(self, request: Request, body: Body) -> Result:
+    def get_profile(self, request: ApiRequest, body: Body) -> Result:
         return self._profile(200, self.service.profiles.get(profile_id=request.path_params["profile_id"]))
 
-    def replace_profile(self, request: Request, body: Body) -> Result:
+    def replace_profile(self, request: ApiRequest, body: Body) -> Result:
         return self._put(body, profile_id=request.path_params["profile_id"])
 
-    def patch_profile(self, request: Request, body: Body) -> Result:
+    def patch_profile(self, request: ApiRequest, body: Body) -> Result:
         wanted = patch_input(body, self.settings)
         profile = self.service.profiles.patch(wanted, profile_id=request.path_params["profile_id"])
         return self._profile(200, profile)
 
-    def delete_profile(self, request: Request, body: Body) -> Result:
+    def delete_profile(self, request: ApiRequest, body: Body) -> Result:
         self.service.profiles.delete(request.path_params["profile_id"])
         return 204, None
 
@@ -192,5 +191,5 @@ def optional_handlers() -> frozenset[str]:
     return frozenset(re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower() for name in optional_operations())
 
 
-def _identifier(request: Request, settings: EmulatorSettings) -> str | None:
+def _identifier(request: ApiRequest, settings: EmulatorSettings) -> str | None:
     return identifier_param(request.query_params, request.scope["query_string"], settings)

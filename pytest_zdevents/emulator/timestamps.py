@@ -8,6 +8,7 @@ nine fractional digits compare exactly and a leap second (``23:59:60`` UTC) is s
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -96,7 +97,16 @@ def with_nine_digits(text: str) -> str:
 def format_ns(ns: int, digits: int = 6) -> str:
     """RFC 3339 UTC with ``digits`` fractional digits (6, microseconds, or 9, nanoseconds): the
     form the emulator writes ``received_at`` and profile times in."""
-    days, rest = divmod(ns, NS_PER_DAY)
+    seconds, fraction = divmod(ns, NS_PER_SECOND)
+    shown = f"{fraction // 10 ** (9 - digits):0{digits}d}"
+    return f"{_whole_second(seconds)}.{shown}Z"
+
+
+@functools.lru_cache(maxsize=64)
+def _whole_second(seconds: int) -> str:
+    """``YYYY-MM-DDTHH:MM:SS`` of a second since the epoch: the same for every instant a busy
+    emulator writes within it, so it is worked out once."""
+    days, rest = divmod(seconds, 86_400)
     # civil_from_days, the inverse of _days_from_civil.
     z = days + 719_468
     era = z // 146_097
@@ -107,8 +117,6 @@ def format_ns(ns: int, digits: int = 6) -> str:
     day = day_of_year - (153 * mp + 2) // 5 + 1
     month = mp + 3 if mp < 10 else mp - 9
     year = year_of_era + era * 400 + (month <= 2)
-    seconds, fraction = divmod(rest, NS_PER_SECOND)
-    hour, seconds = divmod(seconds, 3600)
-    minute, second = divmod(seconds, 60)
-    shown = f"{fraction // 10 ** (9 - digits):0{digits}d}"
-    return f"{year:04d}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}:{second:02d}.{shown}Z"
+    hour, rest = divmod(rest, 3600)
+    minute, second = divmod(rest, 60)
+    return f"{year:04d}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}:{second:02d}"

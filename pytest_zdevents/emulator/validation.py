@@ -124,13 +124,15 @@ class _Reader:
         return f"{self.path}.{key}"
 
     def _typed(self, key: str, kind: type, *, required: bool) -> Any:
-        key = _key(self.obj, key, self.switches)
-        if key not in self.obj:
-            if required:
-                raise MissingField(f"{self._name(key)} is required.")
-            return None
-        value = self.obj[key]
-        if not isinstance(value, kind):
+        obj = self.obj
+        if key not in obj:
+            key = _key(obj, key, self.switches)
+            if key not in obj:
+                if required:
+                    raise MissingField(f"{self._name(key)} is required.")
+                return None
+        value = obj[key]
+        if type(value) is not kind and not isinstance(value, kind):
             expected = {dict: "an object", list: "an array", str: "a string"}[kind]
             if kind is str and isinstance(value, int | float) and not isinstance(value, bool):
                 raise NumbersMustBeStrings(
@@ -149,24 +151,29 @@ class _Reader:
         """A source or type: non-empty, at most 40 characters, no colon, not 'zendesk'."""
         value = self.string(key, required=True)
         assert value is not None
-        field_name = self._name(key)
+        field_name = self._name
         if not value:
-            raise InvalidFieldValue(f"{field_name} must not be empty.")
+            raise InvalidFieldValue(f"{field_name(key)} must not be empty.")
         if not source and value[0].isdigit() and self.switches.on(Quirk.TYPE_LEADING_DIGIT_REFUSED):
-            raise InvalidFieldValue(f"{field_name} must start with a letter.", title="Invalid type")
-        too_long_at = enforced(MAX_NAME_LENGTH, self.switches)
-        if len(value) > too_long_at and not self.switches.on(Quirk.LENGTH_LIMITS_IGNORED):
+            raise InvalidFieldValue(f"{field_name(key)} must start with a letter.", title="Invalid type")
+        # Past the limit less one, the limits_off_by_one quirk's, before a switch is read.
+        if (
+            len(value) >= MAX_NAME_LENGTH
+            and len(value) > enforced(MAX_NAME_LENGTH, self.switches)
+            and not self.switches.on(Quirk.LENGTH_LIMITS_IGNORED)
+        ):
             raise too_long(
-                f"{field_name} is {len(value)} characters long; the limit is {MAX_NAME_LENGTH}.",
-                title=f"{field_name} length > {MAX_NAME_LENGTH} chars",
+                f"{field_name(key)} is {len(value)} characters long; the limit is {MAX_NAME_LENGTH}.",
+                title=f"{field_name(key)} length > {MAX_NAME_LENGTH} chars",
             )
         if ":" in value:
             raise InvalidFieldValue(
-                f"{field_name} must not contain ':', which separates the parts of identifier queries.",
+                f"{field_name(key)} must not contain ':', which separates the parts of identifier queries.",
                 title="Colon not allowed",
             )
         # ASCII only, as the spec's pattern: "zendes\u212a".lower() is "zendesk" too.
-        protected = value.isascii() and value.lower() == PROTECTED_SOURCE
+        protected = len(value) == len(PROTECTED_SOURCE) and value.isascii()
+        protected = protected and value.lower() == PROTECTED_SOURCE
         if source and protected and not self.switches.on(Quirk.PROTECTED_SOURCE_ACCEPTED):
             raise ProtectedSource(
                 f"'{value}' is a protected source name for Zendesk standard events; "
@@ -198,8 +205,11 @@ class _Reader:
             raise InvalidFieldValue(
                 f"{field_name} must hold at least one {{type, value}} identifier.", title="No identifiers"
             )
-        most = enforced(MAX_IDENTIFIERS, self.switches)
-        if len(value) > most and not self.switches.on(Quirk.IDENTIFIER_LIMIT_IGNORED):
+        if (
+            len(value) >= MAX_IDENTIFIERS  # the limit less one, the limits_off_by_one quirk's
+            and len(value) > enforced(MAX_IDENTIFIERS, self.switches)
+            and not self.switches.on(Quirk.IDENTIFIER_LIMIT_IGNORED)
+        ):
             raise TooManyIdentifiers(
                 f"{field_name} has {len(value)} identifiers; a profile has at most {MAX_IDENTIFIERS}."
             )
@@ -214,7 +224,9 @@ class _Reader:
             assert id_type is not None and id_value is not None
             if not id_type or not id_value:
                 raise InvalidFieldValue(f"{path} needs a non-empty type and value.")
-            if len(id_type) > enforced(MAX_IDENTIFIER_TYPE_LENGTH, self.switches):
+            if len(id_type) >= MAX_IDENTIFIER_TYPE_LENGTH and len(id_type) > enforced(
+                MAX_IDENTIFIER_TYPE_LENGTH, self.switches
+            ):
                 raise InvalidIdentifierTypeLength(
                     f"{path}.type is {len(id_type)} characters long; "
                     f"the limit is {MAX_IDENTIFIER_TYPE_LENGTH}.",

@@ -60,7 +60,7 @@ class Views:
             del body["created_at"], body["updated_at"]
         return body
 
-    def page(self, page: EventPage, url: URL) -> bytes:
+    def page(self, page: EventPage, url: str) -> bytes:
         """A page of events with ``links`` and ``meta`` (S1), as the bytes of its JSON; ``url`` is
         the request's, from which the ``next`` link is built. Each event's JSON is written once
         per shape and kept on the event (:attr:`.Event.wire`); the switches that shape it are
@@ -100,14 +100,14 @@ class Views:
 _UNQUOTED = re.compile(r"[A-Za-z0-9_.~-]*")
 
 
-def _with_cursor(url: URL, cursor: str) -> str:
-    """``url`` with its ``page[after]`` set to ``cursor``: ``url.include_query_params``, without
+def _with_cursor(url: str, cursor: str) -> str:
+    """``url`` with its ``page[after]`` set to ``cursor``: ``URL.include_query_params``, without
     its parsing and rebuilding when the URL has no query (a first page, the most read)."""
-    if not url.query and not url.fragment:
+    if "?" not in url:
         # urlencode({"page[after]": cursor}), without quoting a cursor that has nothing to quote.
         quoted = cursor if _UNQUOTED.fullmatch(cursor) else quote_plus(cursor)
         return f"{url}?page%5Bafter%5D={quoted}"
-    return str(url.include_query_params(**{"page[after]": cursor}))
+    return str(URL(url).include_query_params(**{"page[after]": cursor}))
 
 
 def error_body(

@@ -57,7 +57,8 @@ class Store(Protocol):
         ...
 
     def add_event(self, event: Event) -> Event:
-        """Store ``event`` and return it with its arrival number ``seq`` set."""
+        """Store ``event`` and return it with its arrival number ``seq`` set. The caller hands
+        ``event`` over: a store may set ``seq`` on it in place."""
         ...
 
     def events_page(self, query: EventQuery) -> list[Event]:

@@ -53,6 +53,8 @@ class MemoryStore:
         self._identifier_index: dict[tuple[str, str, Identifier], str] = {}
         self._events: dict[int, Event] = {}
         self._keys: dict[Scope, list[Key]] = {}
+        #: The latest instant any stored event becomes visible: a read at or after it sees them all.
+        self._all_visible_ns = 0
         self._seq = 0
 
     def close(self) -> None:
@@ -138,18 +140,20 @@ class MemoryStore:
 
     def add_event(self, event: Event) -> Event:
         self._seq += 1
-        event = replace(event, seq=self._seq)
+        # The event is new and the store's from now on: its arrival number is set in place, not
+        # by a copy (copying took a fifth of a track's time).
+        object.__setattr__(event, "seq", self._seq)
         self._events[event.seq] = event
+        self._all_visible_ns = max(self._all_visible_ns, event.visible_ns)
         key = event.key
-        for scope in (
-            *_scopes("profile", event.profile_id, [event]),
-            *_scopes("user", event.user_id, [event]),
-        ):
-            keys = self._keys.setdefault(scope, [])
-            if not keys or keys[-1] < key:
-                keys.append(key)
-            else:
-                bisect.insort(keys, key)
+        source, type_ = event.source, event.type
+        for scope_id, kind in ((event.profile_id, "profile"), (event.user_id, "user")):
+            for scope in ((kind, scope_id), (kind, scope_id, source), (kind, scope_id, source, type_)):
+                keys = self._keys.setdefault(scope, [])
+                if not keys or keys[-1] < key:
+                    keys.append(key)
+                else:
+                    bisect.insort(keys, key)
         return event
 
     def events_page(self, query: EventQuery) -> list[Event]:
@@ -159,8 +163,13 @@ class MemoryStore:
             if query.type is not None and query.type_match == "equal":
                 scope += (query.type,)
         keys = self._keys.get(scope, [])
+        positions = key_range(keys, query)
+        if query.unfiltered and query.visible_at >= self._all_visible_ns:
+            # Every event in range is on the page (the most common read): no event is looked at.
+            events = self._events
+            return [events[keys[position][1]] for position in positions[: query.limit or None]]
         page: list[Event] = []
-        for position in key_range(keys, query):
+        for position in positions:
             event = self._events[keys[position][1]]
             if query.matches(event):
                 page.append(event)
