@@ -18,14 +18,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import hns_sunshine_api as sunshine
 import httpx
 import pytest
 import requests
 from conftest import EMAIL, TOKEN
 
 from pytest_zdevents.emulator.runtime import ServedEmulator
-
-sunshine = pytest.importorskip("hns_sunshine_api", reason="hns-sunshine-api is in the test extra")
 
 pytestmark = [
     pytest.mark.third_party,
