@@ -23,9 +23,11 @@ from typing import Any
 import httpx
 import pytest
 import requests
-from conftest import EMAIL, TOKEN, import_state, profile, user
+from clients_kit import EMAIL, TOKEN, import_state, profile, user
 
 from pytest_zdevents.emulator.runtime import ServedEmulator
+from pytest_zdevents.emulator.switches import Variation
+from pytest_zdevents.runtime.timestamps import instant
 
 SAMPLES = Path(__file__).with_name("samples")
 BASE_URL = re.compile(r"https://[a-z0-9-]+\.zendesk\.com")
@@ -67,9 +69,13 @@ REFERENCE_ANSWER = {
     "links": [{"next": "[after]=hkjhdjk"}],
     "meta": {"after_cursor": "hkjhdjk", "has_more": True},
 }
-#: The fields the emulator mints (ids, the time it received the event) and the paging values,
-#: which depend on how many events there are: present with a value of the documented JSON type.
+#: The fields the server mints (ids, the time it received the event) and the paging values, which
+#: depend on how many events there are: present with a value of the documented JSON type (the
+#: cursor may be null on a last page: the docs show only a page with more after it).
 MINTED = {"id", "received_at", "next", "after_cursor", "has_more"}
+NULLABLE = {"after_cursor"}
+#: Compared as the instants they name: the docs leave precision and offset open.
+INSTANTS = {"created_at"}
 
 
 def run_sample(name: str, served: ServedEmulator) -> requests.Response:
@@ -88,15 +94,20 @@ def run_sample(name: str, served: ServedEmulator) -> requests.Response:
 
 
 def assert_documented(answer: Any, documented: Any, where: str = "body") -> None:
-    """``answer`` has every member ``documented`` shows, with the documented value, or, for a
-    minted field, a value of the same JSON type; lists match item by item. Extra members are
-    allowed (the docs show examples, not closed schemas)."""
+    """``answer`` has every member ``documented`` shows, with the documented value (the same
+    instant, for a time), or, for a minted field, a value of the same JSON type; lists match item by
+    item. Extra members are allowed (the docs show examples, not closed schemas)."""
     if isinstance(documented, dict):
         assert isinstance(answer, dict), f"{where}: {answer!r} is not an object"
         for key, value in documented.items():
             assert key in answer, f"{where}: no {key!r} in {sorted(answer)}"
             if key in MINTED:
-                assert type(answer[key]) is type(value), f"{where}.{key}: {answer[key]!r}"
+                nullable = key in NULLABLE and answer[key] is None
+                assert nullable or type(answer[key]) is type(value), f"{where}.{key}: {answer[key]!r}"
+            elif key in INSTANTS:
+                assert instant(answer[key]) == instant(value), (
+                    f"{where}.{key}: {answer[key]!r} is not {value}"
+                )
             else:
                 assert_documented(answer[key], value, f"{where}.{key}")
     elif isinstance(documented, list):
@@ -222,3 +233,17 @@ def test_a_misbehaving_server_fails_the_samples(
             check(sample, response)
     finally:
         assert api.patch("/__zdevents/settings", json={"quirks": []}).status_code == 200
+
+
+@pytest.mark.parametrize("variation", [variation.value for variation in Variation])
+def test_samples_pass_every_variation(variation: str, served: ServedEmulator, api: httpx.Client) -> None:
+    """The comparison holds a server to what the pages show, no more: each legal variation (a
+    different choice where the docs are silent) gets the documented answer to every sample."""
+    for sample in SAMPLE_LIST:
+        assert api.post("/__zdevents/reset").status_code == 204
+        sample.prepare(api)
+        assert api.patch("/__zdevents/settings", json={"variations": [variation]}).status_code == 200
+        try:
+            check(sample, run_sample(sample.name, served))
+        finally:
+            assert api.patch("/__zdevents/settings", json={"variations": []}).status_code == 200

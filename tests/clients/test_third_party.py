@@ -22,7 +22,7 @@ import hns_sunshine_api as sunshine
 import httpx
 import pytest
 import requests
-from conftest import EMAIL, TOKEN
+from clients_kit import EMAIL, TOKEN
 
 from pytest_zdevents.emulator.runtime import ServedEmulator
 
