@@ -1,10 +1,10 @@
-"""The in-memory store: dictionaries for records, sorted key lists for event order.
+"""The in-memory store: dictionaries for records, sorted indexes for event order.
 
-Each profile and each user has three lists of event keys: every event, its events by source, and
-by source and type. A read filtered exactly by source (and type) walks the narrowest list, so a
+Each profile and each user has three indexes (:class:`_Index`): every event, its events by source,
+and by source and type. A read filtered exactly by source (and type) walks the narrowest one, so a
 selective read costs the same however many other events the profile has. Events mostly arrive in
-key order (created now), so a key is appended in constant time; only an older ``created_at`` is
-inserted in order.
+key order (created now), so an event is appended in constant time; only an older ``created_at`` is
+inserted in order. A read that no filter narrows takes its page as one slice.
 """
 
 from __future__ import annotations
@@ -20,6 +20,39 @@ from .base import SEQ_MAX, SEQ_MIN
 Key = tuple[int, int]
 #: An index of event keys: ("profile" or "user", its id), then optionally source and type.
 Scope = tuple[str, ...]
+
+
+class _Index:
+    """The events of one scope sorted by key: the keys to bisect, and the events beside them."""
+
+    __slots__ = ("events", "keys")
+
+    def __init__(self) -> None:
+        self.keys: list[Key] = []
+        self.events: list[Event] = []
+
+    def add(self, event: Event) -> None:
+        key, keys = event.key, self.keys
+        if not keys or keys[-1] < key:
+            keys.append(key)
+            self.events.append(event)
+        else:
+            at = bisect.bisect_right(keys, key)
+            keys.insert(at, key)
+            self.events.insert(at, event)
+
+    def remove(self, event: Event) -> None:
+        at = bisect.bisect_left(self.keys, event.key)
+        del self.keys[at], self.events[at]
+
+    def taken(self, positions: range, limit: int) -> list[Event]:
+        """The events at the first ``limit`` (0: all) of ``positions``, as slices, not one by one."""
+        taken = positions[: limit or None]
+        if not taken:
+            return []
+        if taken.step == 1:
+            return self.events[taken.start : taken.stop]
+        return self.events[taken.stop + 1 : taken.start + 1][::-1]
 
 
 def key_range(keys: list[Key], query: EventQuery) -> range:
@@ -52,7 +85,7 @@ class MemoryStore:
         self._user_profile_ids: dict[str, dict[str, None]] = {}  # an ordered set per user
         self._identifier_index: dict[tuple[str, str, Identifier], str] = {}
         self._events: dict[int, Event] = {}
-        self._keys: dict[Scope, list[Key]] = {}
+        self._indexes: dict[Scope, _Index] = {}
         #: The latest instant any stored event becomes visible: a read at or after it sees them all.
         self._all_visible_ns = 0
         self._seq = 0
@@ -118,17 +151,16 @@ class MemoryStore:
         profile = self._profiles.pop(profile_id, None)
         if profile is not None:
             self._user_profile_ids[profile.user_id].pop(profile_id)
-        keys = self._keys.get(("profile", profile_id), [])
-        events = [self._events[seq] for _, seq in keys]
+        index = self._indexes.get(("profile", profile_id))
+        events = [] if index is None else index.events
         for scope in _scopes("profile", profile_id, events):
-            self._keys.pop(scope, None)
+            self._indexes.pop(scope, None)
         if not delete_events:
             return
         for event in events:
             del self._events[event.seq]
             for scope in _scopes("user", event.user_id, [event]):
-                user_keys = self._keys[scope]
-                del user_keys[bisect.bisect_left(user_keys, event.key)]
+                self._indexes[scope].remove(event)
 
     def user_profiles(self, user_id: str) -> list[Profile]:
         return [_copy(self._profiles[pid]) for pid in self._user_profile_ids.get(user_id, {})]
@@ -145,32 +177,37 @@ class MemoryStore:
         object.__setattr__(event, "seq", self._seq)
         self._events[event.seq] = event
         self._all_visible_ns = max(self._all_visible_ns, event.visible_ns)
-        key = event.key
         source, type_ = event.source, event.type
         for scope_id, kind in ((event.profile_id, "profile"), (event.user_id, "user")):
             for scope in ((kind, scope_id), (kind, scope_id, source), (kind, scope_id, source, type_)):
-                keys = self._keys.setdefault(scope, [])
-                if not keys or keys[-1] < key:
-                    keys.append(key)
-                else:
-                    bisect.insort(keys, key)
+                index = self._indexes.get(scope)
+                if index is None:
+                    index = self._indexes[scope] = _Index()
+                index.add(event)
         return event
 
     def events_page(self, query: EventQuery) -> list[Event]:
         scope: Scope = (query.scope, query.scope_id)
+        # Whether the index read selects exactly the filters' events: the time bounds and the
+        # cursor are its key range, an exact source (and type) its scope.
+        exact = query.source is None and query.type is None
         if query.source is not None and query.source_match == "equal":
             scope += (query.source,)
+            exact = query.type is None
             if query.type is not None and query.type_match == "equal":
                 scope += (query.type,)
-        keys = self._keys.get(scope, [])
-        positions = key_range(keys, query)
-        if query.unfiltered and query.visible_at >= self._all_visible_ns:
-            # Every event in range is on the page (the most common read): no event is looked at.
-            events = self._events
-            return [events[keys[position][1]] for position in positions[: query.limit or None]]
+                exact = True
+        index = self._indexes.get(scope)
+        if index is None:
+            return []
+        positions = key_range(index.keys, query)
+        if exact and query.visible_at >= self._all_visible_ns:
+            # Every event in range is on the page (the most common read): none is looked at.
+            return index.taken(positions, query.limit)
         page: list[Event] = []
+        events = index.events
         for position in positions:
-            event = self._events[keys[position][1]]
+            event = events[position]
             if query.matches(event):
                 page.append(event)
                 if len(page) == query.limit:
