@@ -164,11 +164,12 @@ class Events:
             return "user", user_id
         if query is not None:
             profile = self.profiles.by_query(query)
+            found = None if profile is None else profile.id
         else:
             assert profile_id is not None
-            profile = self.store.get_profile(profile_id)
-        if profile is None:
+            found = profile_id if self.store.has_profile(profile_id) else None
+        if found is None:
             if self.backend.on(Quirk.UNKNOWN_PROFILE_EMPTY):
                 return "profile", None
             raise ProfileNotFound.by_id(profile_id) if query is None else ProfileNotFound.by_query(query.raw)
-        return "profile", profile.id
+        return "profile", found

@@ -179,6 +179,14 @@ def test_save_profile_replaces_and_reindexes_identifiers(store: Store) -> None:
     assert [profile.id for profile in store.profiles()] == ["p1"]
 
 
+def test_has_profile_until_deleted(store: Store) -> None:
+    assert not store.has_profile("p1")
+    store.save_profile(make_profile("p1", Identifier("email", "a")))
+    assert store.has_profile("p1") and not store.has_profile("p2")
+    store.delete_profile("p1")
+    assert not store.has_profile("p1")
+
+
 def test_profile_ids_for_is_per_source_and_type(store: Store) -> None:
     shared = Identifier("email", "shared@example.com")
     store.save_profile(make_profile("p1", shared, source="shop", type_="customer"))

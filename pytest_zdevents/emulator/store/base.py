@@ -37,6 +37,11 @@ class Store(Protocol):
 
     def get_profile(self, profile_id: str) -> Profile | None: ...
 
+    def has_profile(self, profile_id: str) -> bool:
+        """Whether a profile of this id is stored: what a read of its events asks, without the
+        copy :meth:`get_profile` makes."""
+        ...
+
     def profile_ids_for(self, source: str, type_: str, identifiers: Iterable[Identifier]) -> set[str]:
         """Ids of the profiles of ``source`` and ``type_`` that have any of ``identifiers``."""
         ...

@@ -121,6 +121,9 @@ class MemoryStore:
         profile = self._profiles.get(profile_id)
         return None if profile is None else _copy(profile)
 
+    def has_profile(self, profile_id: str) -> bool:
+        return profile_id in self._profiles
+
     def profile_ids_for(self, source: str, type_: str, identifiers: Iterable[Identifier]) -> set[str]:
         found = (self._identifier_index.get((source, type_, identifier)) for identifier in identifiers)
         return {profile_id for profile_id in found if profile_id is not None}

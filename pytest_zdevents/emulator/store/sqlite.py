@@ -207,6 +207,9 @@ class SqliteStore:
         ).fetchone()
         return None if row is None else profile_from_row(row)
 
+    def has_profile(self, profile_id: str) -> bool:
+        return self._conn.execute("SELECT 1 FROM profiles WHERE id = ?", (profile_id,)).fetchone() is not None
+
     def profile_ids_for(self, source: str, type_: str, identifiers: Iterable[Identifier]) -> set[str]:
         found: set[str] = set()
         for identifier in identifiers:
