@@ -16,9 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from pytest_zdevents.reporting import html
+from pytest_zdevents.reporting import fidelity, html
 from pytest_zdevents.reporting.model import OUTCOMES, RunResults, by_area
 from pytest_zdevents.runtime.config import flag
+from pytest_zdevents.runtime.fidelity import Fidelity
 
 
 # eq=False: pluggy keeps plugins in sets, so the object must stay hashable.
@@ -40,6 +41,9 @@ class ConformanceReport:
         if results.problems and config.strict and session.exitstatus == pytest.ExitCode.OK:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
         report = results.as_dict(int(session.exitstatus))
+        compared = Fidelity.of(session.config)
+        if compared is not None:
+            report["fidelity"] = compared.summary()
         if config.report:
             _write(config.report, json.dumps(report, indent=2) + "\n")
         if config.html:
@@ -74,6 +78,11 @@ class ConformanceReport:
         for option, what in (("report", "JSON report"), ("html", "HTML conformance matrix")):
             if config.settings[option].value:
                 write(f"Wrote the {what} to {config.settings[option].value}.")
+        compared = Fidelity.of(terminalreporter.config)
+        if compared is not None:
+            terminalreporter.section("zdevents fidelity: the target against the emulator")
+            for line in fidelity.terminal_lines(compared.summary()):
+                write(line)
 
 
 def _write(path: str, text: str) -> None:
