@@ -35,13 +35,13 @@ class ConformanceReport:
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         results, config = self.results, self.results.config
-        if not results.tests:
+        compared = Fidelity.of(session.config)
+        if not results.tests and compared is None:
             return
         results.problems = results.deviation_problems()
         if results.problems and config.strict and session.exitstatus == pytest.ExitCode.OK:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
         report = results.as_dict(int(session.exitstatus))
-        compared = Fidelity.of(session.config)
         if compared is not None:
             report["fidelity"] = compared.summary()
         if config.report:
@@ -50,9 +50,17 @@ class ConformanceReport:
             _write(config.html, html.render(report))
 
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
+        if self.results.tests:
+            self._summary(terminalreporter)
+        # --zd-compare-emulator covers every exchange of the run, a contract's or not.
+        compared = Fidelity.of(terminalreporter.config)
+        if compared is not None:
+            terminalreporter.section("zdevents fidelity: the target against the emulator")
+            for line in fidelity.terminal_lines(compared.summary()):
+                terminalreporter.write_line(line)
+
+    def _summary(self, terminalreporter: pytest.TerminalReporter) -> None:
         results, config, seed = self.results, self.results.config, self.results.session.seed
-        if not results.tests:
-            return
         write = terminalreporter.write_line
         terminalreporter.section("zdevents conformance summary")
         contracts = results.contracts()
@@ -78,11 +86,6 @@ class ConformanceReport:
         for option, what in (("report", "JSON report"), ("html", "HTML conformance matrix")):
             if config.settings[option].value:
                 write(f"Wrote the {what} to {config.settings[option].value}.")
-        compared = Fidelity.of(terminalreporter.config)
-        if compared is not None:
-            terminalreporter.section("zdevents fidelity: the target against the emulator")
-            for line in fidelity.terminal_lines(compared.summary()):
-                write(line)
 
 
 def _write(path: str, text: str) -> None:

@@ -157,8 +157,8 @@ class Comparison:
                 Difference(
                     values,
                     path,
-                    f"{len(t_left)} items not in the other",
-                    f"{len(e_left)} items not in the other",
+                    f"{len(t_left)} of {len(t)} items unmatched",
+                    f"{len(e_left)} of {len(e)} items unmatched",
                 )
             )
         order = [j for _i, j in sorted(pairs)]
