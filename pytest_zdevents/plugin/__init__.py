@@ -40,6 +40,7 @@ pytest_plugins = [
     "pytest_zdevents.plugin.fixtures",
     "pytest_zdevents.plugin.emulator",
     "pytest_zdevents.plugin.command",
+    "pytest_zdevents.plugin.fidelity",
 ]
 
 EMULATOR_ONLY = ("emulator_quirk", "emulator_variation", "emulator_lag")

@@ -16,9 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from pytest_zdevents.reporting import html
+from pytest_zdevents.reporting import fidelity, html
 from pytest_zdevents.reporting.model import OUTCOMES, RunResults, by_area
 from pytest_zdevents.runtime.config import flag
+from pytest_zdevents.runtime.fidelity import Fidelity
 
 
 # eq=False: pluggy keeps plugins in sets, so the object must stay hashable.
@@ -34,21 +35,32 @@ class ConformanceReport:
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         results, config = self.results, self.results.config
-        if not results.tests:
+        compared = Fidelity.of(session.config)
+        if not results.tests and compared is None:
             return
         results.problems = results.deviation_problems()
         if results.problems and config.strict and session.exitstatus == pytest.ExitCode.OK:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
         report = results.as_dict(int(session.exitstatus))
+        if compared is not None:
+            report["fidelity"] = compared.summary()
         if config.report:
             _write(config.report, json.dumps(report, indent=2) + "\n")
         if config.html:
             _write(config.html, html.render(report))
 
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
+        if self.results.tests:
+            self._summary(terminalreporter)
+        # --zd-compare-emulator covers every exchange of the run, a contract's or not.
+        compared = Fidelity.of(terminalreporter.config)
+        if compared is not None:
+            terminalreporter.section("zdevents fidelity: the target against the emulator")
+            for line in fidelity.terminal_lines(compared.summary()):
+                terminalreporter.write_line(line)
+
+    def _summary(self, terminalreporter: pytest.TerminalReporter) -> None:
         results, config, seed = self.results, self.results.config, self.results.session.seed
-        if not results.tests:
-            return
         write = terminalreporter.write_line
         terminalreporter.section("zdevents conformance summary")
         contracts = results.contracts()

@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from pytest_zdevents.reporting import fidelity
 from pytest_zdevents.spec.sources import citation_spans
 
 __all__ = ["render"]
@@ -100,6 +101,7 @@ def render(report: Mapping[str, Any]) -> str:
         *_options(report.get("options") or {}),
         *_capabilities(report.get("capabilities") or {}),
         *_matrix(report),
+        *fidelity.section(report.get("fidelity")),
         "</body>",
         "</html>",
     ]

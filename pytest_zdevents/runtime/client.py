@@ -53,6 +53,9 @@ class RequestBudget:
         self._owner = RUN
         self._counts: dict[str, int] = {}
         self._lock = threading.Lock()
+        #: Called with every answer but a 429 and the time its request was sent (ns since the
+        #: epoch), when set: ``--zd-compare-emulator`` records the run's exchanges (runtime/fidelity/).
+        self.recorder: Callable[[httpx.Response, int], None] | None = None
 
     def spend(self) -> None:
         with self._lock:
@@ -182,10 +185,13 @@ class ZdClient:
             )
         for attempt in range(MAX_RETRIES + 1 if retry else 1):
             self.budget.spend()
+            sent = time.time_ns()
             response = self._http.request(method, url, **kwargs)
             shown = redact(str(response.request.url), self.secrets)
             logger.debug("%s %s -> %s", method, shown, response.status_code)
             if response.status_code != 429:
+                if self.budget.recorder is not None:
+                    self.budget.recorder(response, sent)
                 if method.upper() == "DELETE" and response.status_code in (200, 204):
                     self.deleted.add(response.request.url.path)
                 return response

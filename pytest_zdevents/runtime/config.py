@@ -176,6 +176,14 @@ OPTIONS: tuple[Option, ...] = (
     Option("report", "Write the run's JSON conformance report to this path."),
     Option("html", "Write a self-contained HTML conformance matrix to this path."),
     Option(
+        "compare_emulator",
+        "Replay every exchange of the run against a fresh embedded emulator and report where the "
+        "target's answers differ from it: status, shape, error code, reads (terminal, JSON, HTML).",
+        False,
+        _boolean,
+        boolean=True,
+    ),
+    Option(
         "read_only",
         "Send no writes: skip every contract that writes; the rest read data named in --zd-capabilities.",
         False,

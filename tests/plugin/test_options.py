@@ -48,10 +48,11 @@ NAMES: dict[str, tuple[str, str, str]] = {
     "report": ("--zd-report", "zd_report", "ZDEVENTS_REPORT"),
     "html": ("--zd-html", "zd_html", "ZDEVENTS_HTML"),
     "read_only": ("--zd-read-only", "zd_read_only", "ZDEVENTS_READ_ONLY"),
+    "compare_emulator": ("--zd-compare-emulator", "zd_compare_emulator", "ZDEVENTS_COMPARE_EMULATOR"),
     "seed": ("--zd-seed", "zd_seed", "ZDEVENTS_SEED"),
 }
 #: Flags that take no value on the command line.
-BOOLEANS = {"strict", "read_only"}
+BOOLEANS = {"strict", "read_only", "compare_emulator"}
 
 DEFAULTS: dict[str, Any] = {
     "url": None,
@@ -75,6 +76,7 @@ DEFAULTS: dict[str, Any] = {
     "report": None,
     "html": None,
     "read_only": False,
+    "compare_emulator": False,
     "seed": None,
 }
 
@@ -101,6 +103,7 @@ VALUES: dict[str, tuple[str, Any]] = {
     "report": ("out/report.json", "out/report.json"),
     "html": ("out/matrix.html", "out/matrix.html"),
     "read_only": ("yes", True),
+    "compare_emulator": ("on", True),
     "seed": ("5", 5),
 }
 
