@@ -28,7 +28,9 @@ from pytest_zdevents.spec.sources import links
 _WEIGHT = {"not run": 0, "skipped": 1, "passed": 2, "xfailed": 3, "xpassed": 4, "error": 5, "failed": 6}
 #: Options the replay command leaves out: secrets, outputs, and the selection it sets itself.
 _NOT_REPLAYED = frozenset(
-    {option.name for option in OPTIONS if option.secret} | {"report", "html", "contract", "seed"}
+    {option.name for option in OPTIONS if option.secret}
+    # A replay of one failure reruns it; comparing its few exchanges with the emulator says little.
+    | {"report", "html", "contract", "seed", "compare_emulator"}
 )
 #: How much failure text a report keeps per test.
 MAX_FAILURE_TEXT = 20_000
