@@ -73,6 +73,10 @@ class Profile:
         }
 
 
+#: An event's JSON in none of its shapes: eight, by three switches of :mod:`.views` (``Views.page``).
+UNWRITTEN = (None,) * 8
+
+
 @dataclass(frozen=True, slots=True)  # slots: a store holds millions, each without a __dict__ to collect
 class Event:
     """A stored event (S1, S6). ``seq`` is the arrival order, assigned by the store.
@@ -93,11 +97,15 @@ class Event:
     received_at: str
     visible_ns: int
     seq: int = 0
-    #: The event's JSON text as :mod:`.views` wrote it, by the switches that shape it: an event is
-    #: never changed once stored (a change is a new Event, with an empty cache), so a page read
-    #: writes each event once per shape, not once per read. Not a field of the record.
-    #: Keyed by an int, so that the dict holds no object the garbage collector must walk.
-    wire: dict[int, bytes] = field(default_factory=dict, init=False, compare=False, repr=False)
+    #: The event's JSON text as :mod:`.views` wrote it, by the switches that shape it (one of
+    #: :data:`WIRE_SHAPES`), None until written: an event is never changed once stored (a change
+    #: is a new Event, with an empty cache), so a page read writes each event once per shape, not
+    #: once per read. Not a field of the record. Indexed, so that a page takes its events' JSON
+    #: by ``itemgetter``, with no Python code per event; :data:`UNWRITTEN`, shared, until the
+    #: first is written, so that events never read cost nothing.
+    wire: tuple[None, ...] | list[bytes | None] = field(
+        default=UNWRITTEN, init=False, compare=False, repr=False
+    )
 
     @property
     def key(self) -> tuple[int, int]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from operator import attrgetter, itemgetter
 from typing import Any
 from urllib.parse import quote_plus
 
@@ -17,7 +18,7 @@ from starlette.datastructures import URL
 
 from . import cursors
 from .errors import ApiError
-from .model import Event, EventPage, Profile
+from .model import UNWRITTEN, Event, EventPage, Profile
 from .settings import EmulatorSettings
 from .switches import Quirk, Variation
 from .timestamps import with_nine_digits
@@ -32,6 +33,9 @@ _encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",",
 def dumps(body: Any) -> bytes:
     """``body`` as the bytes of a JSON answer, the same as ``JSONResponse(body).body``."""
     return _encode(body).encode("utf-8")
+
+
+_WIRE = attrgetter("wire")
 
 
 class Views:
@@ -76,12 +80,17 @@ class Views:
             after_cursor = None
         no_received_at = settings.on(Quirk.RECEIVED_AT_MISSING)
         shape = self.user_id_as_number | self.nine_digits << 1 | no_received_at << 2
-        events = [event.wire.get(shape) or self._written(event, shape) for event in page.events]
+        events = list(map(itemgetter(shape), map(_WIRE, page.events)))
+        if None in events:
+            pairs = zip(events, page.events, strict=True)
+            events = [text or self._written(event, shape) for text, event in pairs]
         rest = dumps({"links": links, "meta": {"has_more": page.has_more, "after_cursor": after_cursor}})
         # The same bytes as dumps({"events": [...], "links": ..., "meta": ...}).
         return b'{"events":[' + b",".join(events) + b"]," + rest[1:]
 
     def _written(self, event: Event, shape: int) -> bytes:
+        if event.wire is UNWRITTEN:
+            object.__setattr__(event, "wire", list(UNWRITTEN))  # a cache, not a field of the record
         text = event.wire[shape] = dumps(self._event(event, no_received_at=bool(shape & 4)))
         return text
 
