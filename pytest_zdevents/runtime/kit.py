@@ -37,13 +37,16 @@ class Kit:
     def shared_timeline(self, key: Hashable, build: Callable[[Timeline], T]) -> tuple[Timeline, T]:
         """The timeline of ``key`` and what ``build`` answered for it. The first test to ask tracks
         its events with ``build``; the others that read the same data (the scopes of one test, or
-        contracts that need the same events) get it as it is, with their own waits, and track
-        nothing: a run against a tenant spends a profile and its events once, not once a test.
+        contracts that need the same events) get it as it is and track nothing: a run against a
+        tenant spends a profile and its events once, not once a test. Its reads are asked once too
+        (:meth:`Timeline.memo`): a wait or read another test already made answers from memory.
         ``build`` may only track; a test that writes to its data needs :meth:`timeline`."""
         shared = current().shared
         if key not in shared:
             timeline = self.timeline()
-            shared[key] = (timeline, build(timeline))
+            built = build(timeline)
+            timeline.freeze()
+            shared[key] = (timeline, built)
         timeline, built = shared[key]
         return timeline.waiting_with(self.eventually), built
 
