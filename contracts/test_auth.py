@@ -110,7 +110,7 @@ def not_answered(
 def test_a_request_without_credentials_is_401(zd: Kit) -> None:
     """Two reads and two writes about a profile of this run, sent without credentials. The 401 body is
     not asserted."""
-    requests = requests_about(zd.track(), zd.namespace)
+    requests = requests_about(zd.shared_profile(), zd.namespace)
     wrong = not_answered(zd.client, requests, {401})
     assert not wrong, f"A request without credentials MUST be answered 401 (S24); these were not: {wrong}"
 
@@ -119,7 +119,7 @@ def test_a_request_without_credentials_is_401(zd: Kit) -> None:
 def test_basic_api_token_is_served_and_a_wrong_token_is_401(zd: Kit, zd_target: Target) -> None:
     """The same requests with the target's agent email and API token, then with a wrong token."""
     email, token = zd_target.basic()
-    requests = requests_about(zd.track(), zd.namespace)
+    requests = requests_about(zd.shared_profile(), zd.namespace)
     refused = not_answered(zd.client, requests, SERVED, basic(email, token))
     assert not refused, (
         "A request with Authorization Basic base64('{email_address}/token:{api_token}') MUST be served "
@@ -136,7 +136,7 @@ def test_an_api_token_that_differs_in_part_is_401(zd: Kit, zd_target: Target) ->
     """The target's email with values that differ from its API token only in part: cut short by
     one character, its last or first character changed, one character appended."""
     email, token = zd_target.basic()
-    requests = requests_about(zd.track(), zd.namespace)
+    requests = requests_about(zd.shared_profile(), zd.namespace)
     wrong = refused_near_misses(zd.client, requests, lambda value: basic(email, value), token)
     assert not wrong, (
         "A request whose API token differs from the right one, even only in part, is a request with a "
@@ -149,7 +149,7 @@ def test_the_api_token_with_an_email_of_no_user_is_401(zd: Kit, zd_target: Targe
     """The target's API token with an email address this run made up, which no user of the account
     has; the reads with the right email are served first, so a 401 is about the email."""
     email, token = zd_target.basic()
-    requests = requests_about(zd.track(), zd.namespace)
+    requests = requests_about(zd.shared_profile(), zd.namespace)
     refused = not_answered(zd.client, reads(requests), SERVED, basic(email, token))
     assert not refused, (
         "With the right email address and API token these reads must be served (S24); they were not: "
@@ -168,7 +168,7 @@ def test_bearer_token_is_served_and_an_unknown_token_is_401(zd: Kit, zd_target: 
     """Optional: needs an OAuth token (the embedded emulator mints one). Its scopes are not known, so
     only the reads must be served; the unknown token is tried on the writes too."""
     token = zd_target.oauth()
-    requests = requests_about(zd.track(), zd.namespace)
+    requests = requests_about(zd.shared_profile(), zd.namespace)
     refused = not_answered(zd.client, reads(requests), SERVED, bearer(token))
     assert not refused, (
         "A request with Authorization Bearer {oauth_access_token} MUST be served (S24); these were not: "
@@ -185,7 +185,7 @@ def test_a_bearer_token_that_differs_in_part_is_401(zd: Kit, zd_target: Target) 
     """Optional, as above: values that differ from the target's OAuth token only in part, cut
     short by one character, its last or first character changed, one character appended."""
     token = zd_target.oauth()
-    requests = requests_about(zd.track(), zd.namespace)
+    requests = requests_about(zd.shared_profile(), zd.namespace)
     wrong = refused_near_misses(zd.client, requests, bearer, token)
     assert not wrong, (
         "A bearer token that differs from a valid one, even only in part, is an unknown bearer token and "
@@ -198,7 +198,7 @@ def test_a_write_with_a_read_only_token_is_403(zd: Kit, zd_target: Target) -> No
     """The two writes, with an OAuth token of only users:read. Optional: the embedded emulator mints
     one; against another target without one the contract is skipped."""
     token = zd_target.read_only_oauth()
-    requests = requests_about(zd.track(), zd.namespace)
+    requests = requests_about(zd.shared_profile(), zd.namespace)
     wrong = not_answered(zd.client, writes(requests), {403}, bearer(token))
     assert not wrong, (
         "A write with an OAuth token that has only the users:read scope MUST be refused with 403 (S14); "

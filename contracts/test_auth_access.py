@@ -25,7 +25,7 @@ from pytest_zdevents.runtime.paths import (
     user_events_path,
     user_profiles_path,
 )
-from pytest_zdevents.runtime.reads import events_shown, get_profile, one_event, read_all, shown
+from pytest_zdevents.runtime.reads import events_shown, get_profile, one_event, shown
 from pytest_zdevents.runtime.target import Target
 from pytest_zdevents.runtime.tracking import Tracked
 
@@ -33,8 +33,8 @@ Send = Callable[[ZdClient], httpx.Response]
 
 
 def shown_profile(zd: Kit) -> Tracked:
-    """A profile of this run with one event, once the run's credentials read both back."""
-    tracked = zd.track()
+    """A profile of this run with an event, once the run's credentials read both back."""
+    tracked = zd.shared_profile()
     zd.eventually(
         lambda: (get_profile(zd.client, tracked.profile_id), events_shown(zd.client, tracked.profile_id, 1))
     )
@@ -124,7 +124,5 @@ def test_an_end_user_is_refused(zd: Kit, zd_target: Target) -> None:
     )
     served = {name: shown(r) for name, r in got.items() if not 400 <= r.status_code < 500}
     assert not served, f"{promise}; these were not (the end user's email is {email}): {served}"
-    later = zd.track(*tracked.identifiers)
-    zd.eventually(lambda: one_event(zd.client, events_path, mark_of(later.body["event"])))
-    stored = [e for e in read_all(zd.client, events_path) if mark_of(e) == mark_of(event)]
+    stored = [e for e in zd.events_after_a_later_one(tracked) if mark_of(e) == mark_of(event)]
     assert not stored, f"{promise}, and the refused write is not stored; GET {events_path} has it: {stored}"

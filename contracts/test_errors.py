@@ -54,10 +54,10 @@ def seen_429s(zd_client: ZdClient) -> list[httpx.Response]:
 def _envelope_request(case: str, zd: Kit) -> httpx.Response:
     if case == "E3 unreadable filter[start_time]":
         return zd.client.get(
-            profile_events_path(zd.track().profile_id), params={"filter[start_time]": NOT_A_DATE}
+            profile_events_path(zd.shared_profile().profile_id), params={"filter[start_time]": NOT_A_DATE}
         )
     if case == "E2 unreadable filter[start_time]":
-        query = identifier_query(zd.track().identifiers[0])
+        query = identifier_query(zd.shared_profile().identifiers[0])
         return zd.client.get(
             IDENTIFIER_EVENTS_PATH, params={"identifier": query, "filter[start_time]": NOT_A_DATE}
         )
@@ -140,7 +140,7 @@ def test_an_unknown_profile_is_404(case: str, zd: Kit) -> None:
 def _malformed_request(case: str, zd: Kit) -> httpx.Response:
     json_type = {"Content-Type": "application/json"}
     if case.startswith(("E1", "E2", "E3")):
-        tracked = zd.track()
+        tracked = zd.shared_profile()
         name, value = {
             "start": ("filter[start_time]", NOT_A_DATE),
             "end": ("filter[end_time]", IMPOSSIBLE_DATE),
@@ -166,11 +166,11 @@ def _malformed_request(case: str, zd: Kit) -> httpx.Response:
     if case == "E5 event a string":
         return zd.client.post(TRACK_PATH, json={"profile": profile, "event": "checkout"})
     if case == "E6 event.source an array":
-        tracked = zd.track()
+        tracked = zd.shared_profile()
         body = {"event": {**event, "source": [EVENT_SOURCES[0]]}}
         return zd.client.post(profile_events_path(tracked.profile_id), json=body)
     if case == "E4 body not JSON":
-        tracked = zd.track()
+        tracked = zd.shared_profile()
         return zd.client.post(user_events_path(tracked.user_id), content=b"event=checkout", headers=json_type)
     raise AssertionError(case)
 
@@ -265,7 +265,7 @@ def test_a_429_carries_retry_after_in_seconds(
     answers = list(seen_429s)
     if zd_target.embedded:
         assert zd_target.emulator is not None
-        path = profile_path(zd.track().profile_id)
+        path = profile_path(zd.shared_profile().profile_id)
         before = zd_target.emulator.settings.rate_limit
         zd_target.emulator.configure(rate_limit=2)
         try:

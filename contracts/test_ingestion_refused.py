@@ -12,7 +12,6 @@ from pytest_zdevents.runtime.isolation import AT_NAME_LIMIT, mark_of
 from pytest_zdevents.runtime.kit import Kit
 from pytest_zdevents.runtime.limits import MAX_NAME_LENGTH
 from pytest_zdevents.runtime.paths import TRACK_PATH, profile_events_path
-from pytest_zdevents.runtime.reads import one_event, read_all
 
 #: One character over the documented 40-character limit for sources and types (S14).
 TOO_LONG = AT_NAME_LIMIT + "x"
@@ -23,7 +22,7 @@ TOO_LONG = AT_NAME_LIMIT + "x"
 def test_an_event_with_the_zendesk_source_is_refused_and_not_stored(route: str, zd: Kit) -> None:
     """Refused through E5 and E6; once a later, valid event of the profile is readable, the refused
     one is looked for."""
-    tracked = zd.track()
+    tracked = zd.shared_profile()
     refused = zd.namespace.event(source="zendesk")
     if route == "E5":
         path, body = TRACK_PATH, {"profile": tracked.body["profile"], "event": refused}
@@ -34,10 +33,7 @@ def test_an_event_with_the_zendesk_source_is_refused_and_not_stored(route: str, 
         f"An event with the source 'zendesk' MUST be refused with a 4xx (seed 001); POST {path} ({route})",
         path,
     )
-    later = zd.track(*tracked.identifiers)
-    events_path = profile_events_path(tracked.profile_id)
-    zd.eventually(lambda: one_event(zd.client, events_path, mark_of(later.body["event"])))
-    stored = [e for e in read_all(zd.client, events_path) if mark_of(e) == mark_of(refused)]
+    stored = [e for e in zd.events_after_a_later_one(tracked) if mark_of(e) == mark_of(refused)]
     assert not stored, f"An event with the source 'zendesk' MUST not be stored (seed 001); it was: {stored}"
 
 

@@ -17,7 +17,7 @@ import pytest
 from pytest_zdevents.runtime.isolation import mark_of
 from pytest_zdevents.runtime.kit import Kit
 from pytest_zdevents.runtime.paths import TRACK_PATH, profile_events_path, user_events_path
-from pytest_zdevents.runtime.reads import one_event, read_all, shown
+from pytest_zdevents.runtime.reads import one_event, shown
 from pytest_zdevents.runtime.timestamps import instant
 from pytest_zdevents.runtime.tracking import Tracked
 
@@ -25,9 +25,8 @@ from pytest_zdevents.runtime.tracking import Tracked
 def _not_stored(zd: Kit, tracked: Tracked, description: str, events_path: str, promise: str) -> None:
     """Once a later, valid event of ``tracked``'s profile reads back through ``events_path``, no
     event there has ``description``."""
-    later = zd.track(*tracked.identifiers)
-    zd.eventually(lambda: one_event(zd.client, events_path, mark_of(later.body["event"])))
-    stored = [e for e in read_all(zd.client, events_path) if e.get("description") == description]
+    events = zd.events_after_a_later_one(tracked, events_path)
+    stored = [e for e in events if e.get("description") == description]
     assert not stored, f"{promise}, and a refused event is not stored; GET {events_path} has it: {stored}"
 
 
@@ -46,7 +45,7 @@ BODY_CASES = ["E5 without profile", "E5 without event", "E4 without profile", "E
 def test_a_track_request_without_its_profile_or_its_event_is_refused(case: str, zd: Kit) -> None:
     """Through E5 and E4 (for a user this run created); the event E4 was sent without a profile is
     then looked for among the user's events."""
-    tracked = zd.track()
+    tracked = zd.shared_profile()
     route, member = case.split()[0], case.split()[-1]
     path = TRACK_PATH if route == "E5" else user_events_path(tracked.user_id)
     event = _described_event(zd)
@@ -94,7 +93,7 @@ def test_an_event_without_source_type_or_properties_is_refused_and_not_stored(
 ) -> None:
     """Through E5 (with the profile of an earlier event) and E6; then the refused event is looked
     for among the profile's events."""
-    tracked = zd.track()
+    tracked = zd.shared_profile()
     event = _described_event(zd)
     del event[field]
     path = profile_events_path(tracked.profile_id)

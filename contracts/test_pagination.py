@@ -2,12 +2,13 @@
 E3 by profile id): page[size], meta.has_more, meta.after_cursor and links[0].next (seed 001,
 reference §5).
 
-Every test tracks its own events against a fresh profile (created_at values with ties, so a
-cursor cannot lean on distinct times), waits until a single unfiltered read shows all of them,
-then walks the pages once. Events are compared by a unique mark each carries in its properties,
-never by order; page sizes stay small (a server may cap page[size] at 50); reads by user send
-filter[source] (they may also list Zendesk standard events, S23). What links[0].next or
-meta.after_cursor hold on the last page is not asserted.
+Every test reads the same seven events of one profile, tracked once a run (created_at values with
+ties, so a cursor cannot lean on distinct times), once a single unfiltered read shows all of
+them; a walk (scope, page size, how the next page is reached) is sent once a run, and every
+contract that needs it asserts its own promise on it. Events are compared by a unique mark each
+carries in its properties, never by order; page sizes stay small (a server may cap page[size] at
+50); reads by user send filter[source] (they may also list Zendesk standard events, S23). What
+links[0].next or meta.after_cursor hold on the last page is not asserted.
 """
 
 from __future__ import annotations
@@ -25,8 +26,10 @@ from pytest_zdevents.runtime.reads import read_page
 from pytest_zdevents.runtime.timeline import SCOPES, Timeline, within_source
 from pytest_zdevents.runtime.timestamps import stamp
 
-#: ``pages(count, scope)``, the fixture below.
-Pages = Callable[[int, str], Timeline]
+#: ``pages(scope)``, the fixture below.
+Pages = Callable[[str], Timeline]
+#: The events every pagination contract walks: pairs share a created_at, the last stands alone.
+EVENTS = 7
 
 
 def meta(page: dict[str, Any], where: str) -> dict[str, Any]:
@@ -47,7 +50,12 @@ def place(timeline: Timeline, scope: str) -> tuple[str, dict[str, str]]:
 
 def walk(timeline: Timeline, scope: str, size: int, *, follow: str = "cursor") -> list[dict[str, Any]]:
     """Every page from the first while meta.has_more is true, through page[after]=
-    meta.after_cursor (``follow="cursor"``) or links[0].next (``follow="link"``)."""
+    meta.after_cursor (``follow="cursor"``) or links[0].next (``follow="link"``); walked once a
+    run (:meth:`Timeline.memo`), the contracts that read the same walk share it."""
+    return timeline.memo(("walk", scope, size, follow), lambda: _walk(timeline, scope, size, follow))
+
+
+def _walk(timeline: Timeline, scope: str, size: int, follow: str) -> list[dict[str, Any]]:
     path, params = place(timeline, scope)
     query = {**params, "page[size]": str(size)}
     where = f"GET {path} {query}"
@@ -94,19 +102,19 @@ def next_link(page: dict[str, Any], where: str) -> str:
 
 @pytest.fixture
 def pages(zd: Kit) -> Pages:
-    """``pages(count, scope)``: a profile with ``count`` events of the first suite source, once a
-    read in ``scope`` shows them all; tracked once a run for each count."""
+    """``pages(scope)``: a profile with :data:`EVENTS` events of the first suite source, once a
+    read in ``scope`` shows them all; tracked once a run."""
 
-    def build(count: int, timeline: Timeline) -> None:
+    def build(timeline: Timeline) -> None:
         base = recent_instant()
-        for i in range(count):
+        for i in range(EVENTS):
             # Pairs of events share a created_at: ties the cursor has to get past.
             created_at = stamp(base + timedelta(minutes=i // 2))
             timeline.track(EVENT_SOURCES[0], EVENT_TYPES[i % len(EVENT_TYPES)], created_at)
 
-    def make(count: int, scope: str) -> Timeline:
-        # Read-only walks: every contract and scope that wants `count` events shares one profile.
-        timeline, _ = zd.shared_timeline(("pagination", count), lambda made: build(count, made))
+    def make(scope: str) -> Timeline:
+        # Read-only walks: every contract and scope shares one profile.
+        timeline, _ = zd.shared_timeline("pagination", build)
         timeline.wait(scope, within_source(scope))
         return timeline
 
@@ -130,9 +138,9 @@ def unrepeated(walked: list[dict[str, Any]], promise: str) -> list[Any]:
 @pytest.mark.contract("pagination.page_size.respected")
 @pytest.mark.parametrize("scope", SCOPES)
 def test_page_size_is_the_number_of_events(pages: Pages, scope: str) -> None:
-    """Six events walked in pages of 1 to 5: every page holds at most n, and exactly n while more
+    """Seven events walked in pages of 1 to 5: every page holds at most n, and exactly n while more
     remain."""
-    timeline = pages(6, scope)
+    timeline = pages(scope)
     for size in range(1, 6):
         walked = walk(timeline, scope, size)
         first = walked[0].get("events", [])
@@ -159,7 +167,7 @@ def test_page_size_is_the_number_of_events(pages: Pages, scope: str) -> None:
 @pytest.mark.parametrize("size", [2, 3])
 def test_walk_returns_every_event_once(pages: Pages, scope: str, size: int) -> None:
     """Seven events, pairs of them sharing a created_at, walked through meta.after_cursor."""
-    timeline = pages(7, scope)
+    timeline = pages(scope)
     walked = walk(timeline, scope, size)
     got = Counter(m for page in page_marks(walked) for m in page)
     assert got == Counter(timeline.marks), (
@@ -173,11 +181,11 @@ def test_walk_returns_every_event_once(pages: Pages, scope: str, size: int) -> N
 @pytest.mark.contract("pagination.has_more.accurate")
 @pytest.mark.parametrize("scope", SCOPES)
 def test_has_more_says_whether_events_remain(pages: Pages, scope: str) -> None:
-    """Four events walked in pages of 2 (the last page exactly full), of 3 (the last one not), and
-    read in one page of 4 (exactly full) and of 50."""
-    timeline = pages(4, scope)
+    """Seven events walked in pages of 1 (the last page exactly full), of 2 and of 3 (the last one
+    not), and read in one page of 7 (exactly full) and of 50."""
+    timeline = pages(scope)
     path, params = place(timeline, scope)
-    for size in (2, 3):
+    for size in (1, 2, 3):
         walked = walk(timeline, scope, size)
         seen: set[Any] = set()
         for number, page in enumerate(walked, 1):
@@ -189,21 +197,22 @@ def test_has_more_says_whether_events_remain(pages: Pages, scope: str) -> None:
                 f"{number} of GET {path} in pages of {size} said {has_more} with {remain or 'none'} still "
                 f"to come; marks per page: {page_marks(walked)}"
             )
-    for size in (4, 50):
+    for size in (EVENTS, 50):
         single = read_page(timeline.client, path, {**params, "page[size]": str(size)})
         got = marks(single.get("events", []))
         assert meta(single, f"GET {path}")["has_more"] is False, (
             f"meta.has_more must be false on the last page, full or not (seed 001); GET {path} with "
-            f"page[size]={size} returned {got}, all 4 events, and has_more {single['meta']['has_more']}"
+            f"page[size]={size} returned {got}, all {EVENTS} events, and has_more "
+            f"{single['meta']['has_more']}"
         )
 
 
 @pytest.mark.contract("pagination.links.next_array")
 @pytest.mark.parametrize("scope", SCOPES)
 def test_links_next_returns_the_following_page(pages: Pages, scope: str) -> None:
-    """Five events in pages of two, each page after the first reached through the previous one's
+    """Seven events in pages of two, each page after the first reached through the previous one's
     links[0].next."""
-    timeline = pages(5, scope)
+    timeline = pages(scope)
     walked = walk(timeline, scope, 2, follow="link")
     for number, page in enumerate(walked, 1):
         links = page.get("links")
@@ -226,7 +235,7 @@ def test_links_next_returns_the_following_page(pages: Pages, scope: str) -> None
 def test_after_cursor_returns_the_page_that_follows(pages: Pages, scope: str) -> None:
     """Seven events in pages of three: no page repeats an event of the pages before it, and none is
     skipped."""
-    timeline = pages(7, scope)
+    timeline = pages(scope)
     walked = walk(timeline, scope, 3)
     seen = unrepeated(
         walked,

@@ -15,7 +15,7 @@ from pytest_zdevents.spec.view import View, view_for
 
 ENV_PREFIX = "ZDEVENTS_"
 #: --zd-max-examples when not given and the target is a URL: a run of at most about 800 requests.
-URL_MAX_EXAMPLES = 5
+URL_MAX_EXAMPLES = 3
 
 
 def _number(kind: type, what: str, minimum: float) -> Callable[[str], Any]:

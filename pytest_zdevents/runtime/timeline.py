@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import copy
 from collections import Counter
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Hashable, Mapping
+from typing import Any, TypeVar
 
 from pytest_zdevents.runtime.client import ZdClient
 from pytest_zdevents.runtime.eventually import Eventually
@@ -19,6 +19,8 @@ from pytest_zdevents.runtime.isolation import EVENT_SOURCES, MARK, identifier_qu
 from pytest_zdevents.runtime.paths import IDENTIFIER_EVENTS_PATH, profile_events_path, user_events_path
 from pytest_zdevents.runtime.reads import read_all
 from pytest_zdevents.runtime.tracking import Tracker
+
+T = TypeVar("T")
 
 SCOPES = ("profile", "identifier", "user")
 #: The page size of whole reads: one page for most timelines, and no more than a server may cap.
@@ -64,6 +66,24 @@ class Timeline:
         self.profile_id = self.user_id = ""
         #: mark -> the event tracked with it, in the order tracked.
         self.sent: dict[str, dict[str, Any]] = {}
+        #: Once :meth:`freeze` is called (a shared timeline, built): what its reads answered, by
+        #: what they asked, for every test that reads it (views share the dict).
+        self.answers: dict[Hashable, Any] | None = None
+
+    def freeze(self) -> None:
+        """No event is tracked for this timeline any more: a read once answered with every event
+        readable holds for every test that asks it again (:meth:`memo`)."""
+        self.answers = {}
+
+    def memo(self, key: Hashable, read: Callable[[], T]) -> T:
+        """What ``read()`` answers, read once for a frozen timeline (its events are all readable
+        and no longer change, so a second read of the same question would send the same answer
+        again); every time for one still tracking."""
+        if self.answers is None:
+            return read()
+        if key not in self.answers:
+            self.answers[key] = read()
+        return self.answers[key]
 
     def waiting_with(self, eventually: Eventually) -> Timeline:
         """This timeline's events, read with ``eventually``: how another test reads a timeline it
@@ -78,6 +98,8 @@ class Timeline:
 
     def track(self, source: str, type_: str, created_at: str, **fields: Any) -> str:
         """Track an event (E5) with a fresh mark added to its properties; the mark."""
+        if self.answers is not None:
+            raise RuntimeError("A frozen (shared) timeline tracks nothing more: its reads are kept.")
         mark = self.tracker.namespace.value()
         event = {
             "source": source,
@@ -107,16 +129,22 @@ class Timeline:
     def read(self, scope: str, filters: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
         """Every event of the scope that ``filters`` select, across all pages."""
         path, params = self.place(scope)
-        return read_all(self.client, path, {**params, **(filters or {})}, page_size=PAGE_SIZE)
+        query = {**params, **(filters or {})}
+        return self.memo(
+            ("read", scope, frozenset(query.items())),
+            lambda: read_all(self.client, path, query, page_size=PAGE_SIZE),
+        )
 
     def wait(self, scope: str, filters: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
         """Until a read of the scope with ``filters`` shows every tracked event of their
         filter[source] (every one, without it): ingestion may lag. The events of that read."""
         source = (filters or {}).get("filter[source]")
         expected = {m for m, event in self.sent.items() if source in (None, event["source"])}
+        path, params = self.place(scope)
+        query = {**params, **(filters or {})}
 
         def visible() -> list[dict[str, Any]]:
-            events = self.read(scope, filters)
+            events = read_all(self.client, path, query, page_size=PAGE_SIZE)
             missing = expected - {mark_of(e) for e in events}
             assert not missing, (
                 f"{len(missing)} of the {len(expected)} tracked events are not readable yet (read by "
@@ -124,4 +152,5 @@ class Timeline:
             )
             return events
 
-        return self.eventually(visible)
+        # Once every event showed, the answer holds for this read's later askers: wait, or read.
+        return self.memo(("read", scope, frozenset(query.items())), lambda: self.eventually(visible))

@@ -188,7 +188,7 @@ def test_every_option_is_settable_three_ways(
     others = {n: s for n, s in settings.items() if n != name and n not in also}
     if "url" in (name, *also):
         # Against a URL, fewer hypothesis examples by default: each one costs the target's budget.
-        assert others.pop("max_examples") == [5, "default against --zd-url"]
+        assert others.pop("max_examples") == [3, "default against --zd-url"]
     assert all(source == "default" for _, source in others.values()), others
 
 
