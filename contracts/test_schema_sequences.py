@@ -250,9 +250,9 @@ def _sequence_only(group: FailureGroup) -> bool:
 def test_operations_chained_by_links_answer_as_the_spec_describes(
     zd_client: ZdClient, zd_created: Created, zd_namespace: Namespace, zd_eventually: Eventually
 ) -> None:
-    """Scenarios of up to STEPS requests, each following a link of openapi.yaml from an earlier
-    answer or starting afresh; every answer checked with CHECKS, against the spec's documented
-    view for any target but the embedded emulator as it ships."""
+    """Scenarios of up to STEPS requests, each starting with a generated track and following the
+    spec's links from earlier answers; every answer checked with CHECKS, against the spec's
+    documented view for any target but the embedded emulator as it ships."""
     limit = config.max_examples * STEPS
     workflow = machine(zd_client, zd_created, zd_namespace, zd_eventually, limit)
     try:
