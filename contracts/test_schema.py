@@ -11,8 +11,6 @@ refused; the other contract files hold targets to what the docs promise about in
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 import schemathesis
 from schemathesis.checks import not_a_server_error
@@ -23,6 +21,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from pytest_zdevents.runtime.cases import send
 from pytest_zdevents.runtime.client import ZdClient
 from pytest_zdevents.runtime.session import current
 from pytest_zdevents.runtime.target import EMBEDDED_URL
@@ -60,19 +59,6 @@ elif config.url is not None or config.read_only:
     # says, and tries POST, PUT and DELETE on read operations; a real or rate-limited target,
     # and a read-only run, get the examples and the capped fuzzing only.
     schema.config.phases.update(phases=["examples", "fuzzing"])
-
-
-def send(client: ZdClient, case: schemathesis.Case) -> Any:
-    kwargs = case.as_transport_kwargs(base_url=client.base_url)
-    body: dict[str, Any] = {}
-    if "json" in kwargs:
-        body["json"] = kwargs["json"]
-    elif "data" in kwargs:
-        data = kwargs["data"]
-        body["content" if isinstance(data, bytes | str) else "data"] = data
-    return client.request(
-        kwargs["method"], kwargs["url"], params=kwargs.get("params"), headers=kwargs.get("headers"), **body
-    )
 
 
 @pytest.mark.contract("schema.operations.conform")

@@ -24,6 +24,8 @@ class Profiles:
         self.backend = backend
         self.store = backend.store
         self.users = users
+        #: Profiles deleted while the deleted_profile_readable quirk was on: it still reads them.
+        self.stale: dict[str, Profile] = {}
 
     # Operations
 
@@ -37,6 +39,9 @@ class Profiles:
     def get(self, *, profile_id: str | None = None, query: IdentifierQuery | None = None) -> Profile:
         """The profile with ``profile_id``, or the one ``query`` matches (P2, P3)."""
         with self.backend.lock:
+            stale = self.stale.get(profile_id or "")
+            if stale is not None and self.store.get_profile(stale.id) is None:
+                return stale  # the deleted_profile_readable quirk: a stale copy of a deleted profile
             return self.existing(profile_id, query)
 
     def put(
@@ -124,7 +129,9 @@ class Profiles:
     def delete(self, profile_id: str) -> None:
         """Remove the profile and its events (P9, S12)."""
         with self.backend.unit():
-            self.existing(profile_id, None)
+            profile = self.existing(profile_id, None)
+            if self.backend.on(Quirk.DELETED_PROFILE_READABLE):
+                self.stale[profile_id] = profile
             keep_events = self.backend.on(Quirk.DELETE_KEEPS_EVENTS)
             keep_index = self.backend.on(Quirk.DELETED_IDENTIFIERS_KEPT)
             self.store.delete_profile(profile_id, delete_events=not keep_events, keep_index=keep_index)

@@ -66,6 +66,7 @@ class EventsService:
         """Forget every user, profile and event."""
         with self._backend.lock:
             self._backend.store.clear()
+            self.profiles.stale.clear()
 
     def export(self) -> dict[str, Any]:
         """Every user, profile and event, in the format :meth:`import_` reads."""

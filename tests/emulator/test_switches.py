@@ -606,6 +606,21 @@ def delete_keeps_events(s: Switch) -> None:
         assert [e["type"] for e in body["events"]] == expected
 
 
+def deleted_profile_readable(s: Switch) -> None:
+    for http, status in ((s.clean(), 404), (s.on(), 200)):
+        answer = track(http)
+        path = f"{PROFILES}/{answer['profile_id']}"
+        before = http.get(path).json()
+        assert http.delete(path).status_code == 204
+        response = http.get(path)
+        assert response.status_code == status, response.text
+        if status == 200:
+            assert response.json() == before
+        # Only the read by id is stale: the profile's events and identifiers are gone.
+        assert http.get(f"{path}/events").status_code == 404
+        assert http.get(PROFILES, params={"identifier": JANE}).status_code == 404
+
+
 def unknown_profile_empty(s: Switch) -> None:
     clean, on = s.clean(), s.on()
     response = clean.get(f"{PROFILES}/{UNKNOWN_PROFILE}/events")
@@ -1634,6 +1649,7 @@ SCENARIOS: dict[str, Callable[[Switch], None]] = {
     "put_merges": put_merges,
     "patch_replaces_attributes": patch_replaces_attributes,
     "delete_keeps_events": delete_keeps_events,
+    "deleted_profile_readable": deleted_profile_readable,
     "unknown_profile_empty": unknown_profile_empty,
     # Quirks: a user's profiles, names, timestamps, PATCH and PUT beyond attributes, identities
     "user_profiles_first_only": user_profiles_first_only,

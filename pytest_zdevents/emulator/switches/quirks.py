@@ -152,6 +152,10 @@ class Quirk(Switch):
         "delete_keeps_events",
         "Deleting a profile leaves its events readable through the user.",
     )
+    DELETED_PROFILE_READABLE = (
+        "deleted_profile_readable",
+        "A deleted profile is still read by its id (P2): 200 with the profile as it was (a stale cache).",
+    )
     UNKNOWN_PROFILE_EMPTY = (
         "unknown_profile_empty",
         "Reading events of an unknown profile answers 200 with no events instead of 404.",
