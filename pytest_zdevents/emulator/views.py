@@ -85,8 +85,14 @@ class Views:
             pairs = zip(events, page.events, strict=True)
             events = [text or self._written(event, shape) for text, event in pairs]
         rest = dumps({"links": links, "meta": {"has_more": page.has_more, "after_cursor": after_cursor}})
-        # The same bytes as dumps({"events": [...], "links": ..., "meta": ...}).
-        return b'{"events":[' + b",".join(events) + b"]," + rest[1:]
+        # The same bytes as dumps({"events": [...], "links": ..., "meta": ...}), copied once: the
+        # head and tail go onto the first and last event's text, not around the joined page.
+        head, tail = b'{"events":[', b"]," + rest[1:]
+        if not events:
+            return head + tail
+        events[0] = head + events[0]
+        events[-1] += tail
+        return b",".join(events)
 
     def _written(self, event: Event, shape: int) -> bytes:
         if event.wire is UNWRITTEN:
