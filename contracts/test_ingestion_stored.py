@@ -2,7 +2,9 @@
 as sent or as received, and every event carries received_at; every id handed out is unique.
 
 Every event carries a unique mark, so a contract finds its own events in a read without assuming
-an order; reads of what was just written go through zd.eventually.
+an order; reads of what was just written go through zd.eventually. A contract about one event it
+finds by its mark tracks it for the run's shared profile (``Kit.shared_profile``): a tenant spends
+no profile, and no clean-up DELETE, on it.
 """
 
 from __future__ import annotations
@@ -51,7 +53,7 @@ def test_an_event_reads_back_as_sent(zd: Kit) -> None:
             },
         },
     }
-    path = profile_events_path(zd.track(event=sent).profile_id)
+    path = profile_events_path(zd.track(*zd.shared_profile().identifiers, event=sent).profile_id)
 
     def reads_back_as_sent() -> None:
         event = one_event(zd.client, path, mark_of(sent))
@@ -69,7 +71,7 @@ def test_created_at_reads_back_as_the_instant_sent(zd: Kit) -> None:
     """One was sent: a day ago, with a +02:00 offset; read back through E3."""
     sent_instant = (datetime.now(UTC) - timedelta(days=1, hours=3)).replace(microsecond=0)
     sent = stamp(sent_instant, 120)
-    tracked = zd.track(event={"created_at": sent})
+    tracked = zd.track(*zd.shared_profile().identifiers, event={"created_at": sent})
     path = profile_events_path(tracked.profile_id)
 
     def as_sent() -> None:
@@ -90,8 +92,9 @@ def test_created_at_reads_back_as_the_instant_sent(zd: Kit) -> None:
 def test_created_at_defaults_to_the_time_received(zd: Kit) -> None:
     """None was sent: checked against this client's clock before and after the request, with a
     tolerance for clock skew."""
+    identifiers = zd.shared_profile().identifiers
     before = datetime.now(UTC)
-    tracked = zd.track()
+    tracked = zd.track(*identifiers)
     after = datetime.now(UTC)
     path = profile_events_path(tracked.profile_id)
 
@@ -150,6 +153,10 @@ def test_event_ids_are_unique(zd: Kit) -> None:
             assert not without, (
                 f"Every event read back carries its id, the 'ID of the event' (seed 001); GET "
                 f"{profile_events_path(profile_id)} returned events without one: {without}"
+            )
+            assert len(events) >= 2, (
+                f"GET {profile_events_path(profile_id)} should return the profile's two tracked events; "
+                f"it returned {len(events)}"
             )
             ids += [str(event["id"]) for event in events]
         repeated = sorted({event_id for event_id in ids if ids.count(event_id) > 1})
@@ -216,7 +223,7 @@ def test_empty_strings_and_objects_read_back_as_sent(zd: Kit) -> None:
             "item": {"name": "Zendesk Swag", "size": "", "options": {}},
         },
     }
-    path = profile_events_path(zd.track(event=sent).profile_id)
+    path = profile_events_path(zd.track(*zd.shared_profile().identifiers, event=sent).profile_id)
 
     def read_back_as_sent() -> None:
         event = one_event(zd.client, path, mark_of(sent))

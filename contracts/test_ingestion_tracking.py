@@ -27,7 +27,7 @@ def test_track_against_a_profile_answers_202(zd: Kit) -> None:
 def test_track_against_a_user_answers_202_and_stores_for_user_and_profile(zd: Kit) -> None:
     """An event for the user and profile of an earlier one, then read by user (E1) and by
     profile (E3)."""
-    first = zd.track(setup=True)
+    first = zd.shared_profile()
     assert first.user_id, f"The answer to tracking named no user_id: {first.response.text[:300]}"
     event = zd.namespace.event(source=EVENT_SOURCES[1], type=EVENT_TYPES[2])
     zd.track.send({"profile": first.body["profile"], "event": event}, user_events_path(first.user_id))
@@ -42,7 +42,7 @@ def test_track_against_a_user_answers_202_and_stores_for_user_and_profile(zd: Ki
 @pytest.mark.contract("ingestion.track_profile_id.accepted")
 def test_track_against_a_profile_id_answers_202_and_stores_for_that_profile(zd: Kit) -> None:
     """An event for a profile made through E5, then read through E3."""
-    path = profile_events_path(zd.track(setup=True).profile_id)
+    path = profile_events_path(zd.shared_profile().profile_id)
     event = zd.namespace.event(type=EVENT_TYPES[1])
     zd.track.send({"event": event}, path)
     zd.eventually(lambda: one_event(zd.client, path, mark_of(event)))

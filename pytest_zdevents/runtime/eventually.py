@@ -86,10 +86,18 @@ class Eventually:
     def __call__(self, check: Callable[[], T], *, shown: Callable[[], object] | None = None) -> T:
         """Wait for ``check``. With ``shown``, wait the whole timeout for ``shown`` (the write is
         visible at all), then give ``check`` (it is right) only the grace: :data:`GRACE_SHARE` of
-        the timeout, or as long as the write took to show if that was longer."""
+        the timeout, or as long as the write took to show if that was longer. ``check`` is tried
+        once first: when it passes at once (the write has shown and is right), ``shown``'s reads
+        are not sent. So a ``check`` must fail while the write is not readable, never pass by
+        finding nothing."""
         __tracebackhide__ = True
         if shown is None:
             return self._wait(check)
+        if self.timed_out is None:
+            try:
+                return check()
+            except AssertionError:
+                pass  # not shown yet, or wrong: wait for the write to show, then give the grace
         started = self._clock()
         self._wait(shown)
         took = self._clock() - started

@@ -9,7 +9,7 @@ reads again until it does, and a 429 is retried.
 from __future__ import annotations
 
 #: Requests a default run against a URL sends (``bench/bench_requests.py``), and its tests.
-DEFAULT_RUN_REQUESTS = 1210
+DEFAULT_RUN_REQUESTS = 1120
 DEFAULT_RUN_TESTS = 226
 
 

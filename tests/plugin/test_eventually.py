@@ -199,7 +199,7 @@ def test_once_the_write_has_shown_a_wrong_answer_fails_after_the_grace_not_the_t
     with pytest.raises(AssertionError, match="not lowercased") as caught:
         waits(wrong, shown=lambda: None)
     assert fake.now - 100.0 == pytest.approx(10 * GRACE_SHARE), "the grace, not the 10 s timeout"
-    assert wrong.reads == int(10 * GRACE_SHARE / 0.5) + 1
+    assert wrong.reads == 1 + int(10 * GRACE_SHARE / 0.5) + 1, "one try first, then the grace's"
     assert "the write itself had shown after 0.0 s" in "\n".join(caught.value.__notes__)
     assert waits.timed_out is None, "a wrong answer is not a timeout: later waits still wait"
 
@@ -220,8 +220,16 @@ def test_the_grace_is_as_long_as_the_write_took_to_show() -> None:
     assert waits(right_a_little_later, shown=slow_to_show) == "right", "4 s to show, so 4 s of grace"
     assert 10 * GRACE_SHARE < 4, "only if the share is shorter than the 4 s does this prove anything"
     with pytest.raises(AssertionError, match="not shown yet"):
-        waits(lambda: None, shown=Never("not shown yet"))
+        waits(Never("not right"), shown=Never("not shown yet"))
     assert waits.timed_out is not None, "the write never showing is a timeout"
+
+
+def test_a_check_right_at_once_sends_no_read_of_whether_the_write_has_shown() -> None:
+    fake = FakeTime()
+    waits = make(fake, timeout=10)
+    shown = Never("not shown yet")
+    assert waits(lambda: "right", shown=shown) == "right"
+    assert shown.reads == 0 and fake.now == 100.0, "a check that passes first time costs one read"
 
 
 def test_a_long_first_failure_is_cut() -> None:
