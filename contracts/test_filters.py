@@ -15,7 +15,6 @@ and reads by user (which may also list Zendesk standard events, S23) always send
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
 import pytest
 
@@ -27,8 +26,8 @@ from pytest_zdevents.runtime.isolation import (
     recent_instant,
 )
 from pytest_zdevents.runtime.kit import Kit
-from pytest_zdevents.runtime.timeline import SCOPES, Timeline, check, show
-from pytest_zdevents.runtime.timestamps import instant, stamp
+from pytest_zdevents.runtime.timeline import SCOPES, Timeline, check, matching, show
+from pytest_zdevents.runtime.timestamps import stamp
 
 A, B = EVENT_SOURCES
 T0, T1, T2 = EVENT_TYPES
@@ -56,25 +55,6 @@ def build(timeline: Timeline) -> tuple[datetime, datetime]:
 
 def shared(zd: Kit) -> tuple[Timeline, tuple[datetime, datetime]]:
     return zd.shared_timeline("filters", build)
-
-
-def matching(timeline: Timeline, filters: dict[str, str]) -> list[str]:
-    """The marks of the tracked events that every one of ``filters`` selects (seed 001: the whole
-    source; the whole type, of that source; created_at equal to or later than start_time, equal to
-    or before end_time)."""
-
-    def selects(event: dict[str, Any]) -> bool:
-        at = instant(event["created_at"])
-        assert at is not None
-        start, end = instant(filters.get("filter[start_time]")), instant(filters.get("filter[end_time]"))
-        return (
-            filters.get("filter[source]", event["source"]) == event["source"]
-            and filters.get("filter[type]", event["type"]) == event["type"]
-            and (start is None or at >= start)
-            and (end is None or at <= end)
-        )
-
-    return [mark for mark, event in timeline.sent.items() if selects(event)]
 
 
 @pytest.mark.contract("filters.source.matches")

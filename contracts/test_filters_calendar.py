@@ -7,13 +7,16 @@ The days that are not real (2021-02-29, 2021-04-31, ...) are filters.start_time.
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import timedelta
 
 import pytest
 
-from pytest_zdevents.runtime.isolation import EVENT_SOURCES, EVENT_TYPES, mark_of, recent_instant
+from pytest_zdevents.runtime.isolation import mark_of
 from pytest_zdevents.runtime.kit import Kit
-from pytest_zdevents.runtime.timeline import show
+from pytest_zdevents.runtime.reads import read_all
+from pytest_zdevents.runtime.timeline import PAGE_SIZE, matching, show
+from pytest_zdevents.runtime.times import times
 from pytest_zdevents.runtime.timestamps import stamp
 
 #: Real date-times on calendar edges, every one before the events of this run: leap days (2000 is a
@@ -28,32 +31,36 @@ CALENDAR_EDGES = [
 
 @pytest.mark.contract("filters.time.calendar")
 def test_bounds_on_calendar_edges_are_read_and_compared(zd: Kit) -> None:
-    """One recent event, read by profile id (E3): each calendar edge as filter[start_time] holds it
-    and as filter[end_time] does not; then bounds equal to its instant, and a second after it,
-    written in -12:00 or +12:00, whichever puts them on another day than in UTC."""
-    timeline = zd.timeline()
-    t = recent_instant()
-    mark = timeline.track(EVENT_SOURCES[0], EVENT_TYPES[0], stamp(t, "Z"))
-    timeline.wait("profile")
+    """The time-bound contracts' recent events (test_filters_time.py), read by profile id (E3):
+    each calendar edge as filter[start_time] holds them all and as filter[end_time] none; then
+    bounds equal to the first one's instant, and a second after and before it, written in -12:00 or
+    +12:00, whichever puts them on another day than in UTC."""
+    timeline, built, _ = times(zd, "profile")
+    t = built.t
     other_day = 720 if t.hour >= 12 else -720  # minutes of offset
     cases = [
-        *(({"filter[start_time]": edge}, [mark]) for edge in CALENDAR_EDGES),
-        *(({"filter[end_time]": edge}, []) for edge in CALENDAR_EDGES),
-        ({"filter[start_time]": stamp(t, other_day), "filter[end_time]": stamp(t, other_day)}, [mark]),
-        ({"filter[start_time]": stamp(t + timedelta(seconds=1), other_day)}, []),
-        ({"filter[end_time]": stamp(t - timedelta(seconds=1), other_day)}, []),
+        *({"filter[start_time]": edge} for edge in CALENDAR_EDGES),
+        *({"filter[end_time]": edge} for edge in CALENDAR_EDGES),
+        {"filter[start_time]": stamp(t, other_day), "filter[end_time]": stamp(t, other_day)},
+        {"filter[start_time]": stamp(t + timedelta(seconds=1), other_day)},
+        {"filter[end_time]": stamp(t - timedelta(seconds=1), other_day)},
     ]
     path, _ = timeline.place("profile")
-    for filters, expected in cases:
-        response = timeline.client.get(path, params=filters)
+    for filters in cases:
+        query = {**filters, "page[size]": str(PAGE_SIZE)}
+        response = timeline.client.get(path, params=query)
         assert response.status_code == 200, (
             f"{filters} are ISO 8601 date-times, which filter[start_time] and filter[end_time] take (S3, "
             f"seed 001), so GET {path} must answer 200; got {response.status_code}: {response.text[:500]}"
         )
-        events = response.json()["events"]  # the profile has one event: one page holds it
-        assert [mark_of(e) for e in events] == expected, (
+        page = response.json()
+        events = page["events"]
+        if page["meta"]["has_more"]:  # the rest of the pages, through the cursor (S1)
+            events += read_all(timeline.client, path, {**query, "page[after]": page["meta"]["after_cursor"]})
+        expected = matching(timeline, filters)
+        assert Counter(mark_of(e) for e in events) == Counter(expected), (
             f"filter[start_time] includes events whose created_at is equal to or later than it, "
             f"filter[end_time] equal to or before it (seed 001), compared as the instants they denote (ISO "
-            f"8601). The event was created at {stamp(t, 'Z')}; {filters} should hold {expected}; got "
-            f"{show(events)}"
+            f"8601). The events were created at {show(list(timeline.sent.values()))}; {filters} should "
+            f"hold {sorted(expected)}; got {show(events)}"
         )

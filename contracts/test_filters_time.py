@@ -1,53 +1,41 @@
 """The time filters on the three ways of reading events (E1 by user, E2 by identifier query, E3 by
 profile id): filter[start_time] and filter[end_time], inclusive, compared as instants (seed 001, S3).
 
-As in test_filters.py: events tracked once for the scopes that read them (``Kit.shared_timeline``),
-compared by mark, never by order. Time bounds are full date-times with an offset (never date-only),
+As in test_filters.py: the events of every contract here are one profile's, tracked once a run for
+the scopes and contracts that read them (``Kit.shared_timeline``, :func:`times`), and what a read
+must hold is worked out by a matcher over what was tracked (``matching``), compared by mark, never
+by order. Time bounds are full date-times with an offset (never date-only),
 and reads by user always send filter[source] (S23 standard events).
 """
 
 from __future__ import annotations
 
-import operator
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from pytest_zdevents.runtime.isolation import EVENT_SOURCES, EVENT_TYPES, mark_of, recent_instant
+from pytest_zdevents.runtime.isolation import EVENT_SOURCES, EVENT_TYPES, mark_of
 from pytest_zdevents.runtime.kit import Kit
 from pytest_zdevents.runtime.paths import profile_events_path
 from pytest_zdevents.runtime.reads import one_event, read_all
-from pytest_zdevents.runtime.timeline import SCOPES, Timeline, check, within_source
+from pytest_zdevents.runtime.timeline import SCOPES, Timeline, check, matching, within_source
+from pytest_zdevents.runtime.times import times
 from pytest_zdevents.runtime.timestamps import CLOCK_SKEW, instant, stamp
 
 A = EVENT_SOURCES[0]
 T0 = EVENT_TYPES[0]
 
 
-def minute_apart(zd: Kit, scope: str) -> tuple[Timeline, datetime, list[str]]:
-    """Three events a minute apart, which the time-bound contracts share, once a read in ``scope``
-    shows them: their timeline, the first one's instant, and their marks."""
-
-    def build(timeline: Timeline) -> tuple[datetime, list[str]]:
-        t = recent_instant()
-        return t, [timeline.track(A, T0, stamp(t + timedelta(minutes=i))) for i in range(3)]
-
-    timeline, (t, marks) = zd.shared_timeline("filters: three events a minute apart", build)
-    timeline.wait(scope)
-    return timeline, t, marks
-
-
-def check_bound(
-    timeline: Timeline, scope: str, name: str, meaning: str, cases: list[tuple[str, list[str]]]
-) -> None:
-    """Read once per (bound, marks expected) of ``cases`` with the time filter ``name``, which
-    includes the events whose created_at is ``meaning`` the bound (seed 001)."""
-    for bound, expected in cases:
+def check_bound(timeline: Timeline, scope: str, name: str, meaning: str, bounds: list[str]) -> None:
+    """Read once per bound of ``bounds`` with the time filter ``name``, which includes the events
+    whose created_at is ``meaning`` the bound (seed 001): those :func:`matching` selects."""
+    for bound in bounds:
+        filters = {**within_source(scope), name: bound}
         check(
             timeline,
             scope,
-            {**within_source(scope), name: bound},
-            expected,
+            filters,
+            matching(timeline, filters),
             f"{name}={bound} must include the events whose created_at is {meaning} it, and only those "
             f"(seed 001: '{meaning}').",
         )
@@ -56,31 +44,33 @@ def check_bound(
 @pytest.mark.contract("filters.start_time.inclusive")
 @pytest.mark.parametrize("scope", SCOPES)
 def test_start_time_is_inclusive(zd: Kit, scope: str) -> None:
-    """Three events a minute apart; bounds equal to the first, middle and last, just after one, and
-    before all."""
-    timeline, t, marks = minute_apart(zd, scope)
-    cases = [
-        (stamp(t + timedelta(minutes=1), "Z"), marks[1:]),  # equal to the middle event
-        (stamp(t + timedelta(minutes=1, seconds=1)), marks[2:]),  # just after it
-        (stamp(t - timedelta(seconds=1), "Z"), marks),  # before every event
-        (stamp(t + timedelta(minutes=2)), marks[2:]),  # equal to the last event
+    """Three events a minute apart; bounds equal to the middle and last, just after one, and
+    before all (the other events of the timeline come later)."""
+    timeline, built, _ = times(zd, scope)
+    t = built.t
+    bounds = [
+        stamp(t + timedelta(minutes=1), "Z"),  # equal to the middle event
+        stamp(t + timedelta(minutes=1, seconds=1)),  # just after it
+        stamp(t - timedelta(seconds=1), "Z"),  # before every event
+        stamp(t + timedelta(minutes=2)),  # equal to the last event of the three
     ]
-    check_bound(timeline, scope, "filter[start_time]", "equal to or later than", cases)
+    check_bound(timeline, scope, "filter[start_time]", "equal to or later than", bounds)
 
 
 @pytest.mark.contract("filters.end_time.inclusive")
 @pytest.mark.parametrize("scope", SCOPES)
 def test_end_time_is_inclusive(zd: Kit, scope: str) -> None:
-    """Three events a minute apart; bounds equal to the first, middle and last, just before one, and
-    after all."""
-    timeline, t, marks = minute_apart(zd, scope)
-    cases = [
-        (stamp(t + timedelta(minutes=1), "Z"), marks[:2]),  # equal to the middle event
-        (stamp(t + timedelta(minutes=1) - timedelta(seconds=1)), marks[:1]),  # just before it
-        (stamp(t + timedelta(minutes=2, seconds=1), "Z"), marks),  # after every event
-        (stamp(t), marks[:1]),  # equal to the first event
+    """Three events a minute apart; bounds equal to the first and middle, just before one, and
+    after all three (the other events of the timeline come later)."""
+    timeline, built, _ = times(zd, scope)
+    t = built.t
+    bounds = [
+        stamp(t + timedelta(minutes=1), "Z"),  # equal to the middle event
+        stamp(t + timedelta(minutes=1) - timedelta(seconds=1)),  # just before it
+        stamp(t + timedelta(minutes=2, seconds=1), "Z"),  # after the three
+        stamp(t),  # equal to the first event
     ]
-    check_bound(timeline, scope, "filter[end_time]", "equal to or before", cases)
+    check_bound(timeline, scope, "filter[end_time]", "equal to or before", bounds)
 
 
 @pytest.mark.contract("filters.time.created_when_received")
@@ -117,17 +107,10 @@ def test_time_bounds_find_an_event_created_when_received(zd: Kit) -> None:
 def test_time_bounds_compare_instants_honouring_offsets(zd: Kit, scope: str) -> None:
     """Events created in +02:00, Z and -05:30, read with bounds written in other offsets."""
 
-    def build(timeline: Timeline) -> tuple[datetime, list[str]]:
-        t = recent_instant()
-        return t, [
-            timeline.track(A, T0, stamp(t, 120)),  # created_at in +02:00
-            timeline.track(A, T0, stamp(t + timedelta(minutes=1), "Z")),  # created_at in Z
-            timeline.track(A, T0, stamp(t + timedelta(minutes=2), -330)),  # created_at in -05:30
-        ]
-
-    timeline, (t, (e1, e2, e3)) = zd.shared_timeline("filters.time.offsets", build)
-    u1, u2, u3 = t, t + timedelta(minutes=1), t + timedelta(minutes=2)
-    timeline.wait(scope)
+    timeline, built, _ = times(zd, scope)
+    e1, e2, e3 = built.offsets
+    u1 = built.t + timedelta(minutes=10)
+    u2, u3 = u1 + timedelta(minutes=1), u1 + timedelta(minutes=2)
     cases = [
         (stamp(u1, "Z"), stamp(u1, "Z"), [e1]),  # +02:00 event, bounds in Z
         (stamp(u2, 120), stamp(u2, 120), [e2]),  # Z event, bounds in +02:00
@@ -163,7 +146,7 @@ UNREADABLE_TIMES = [
 @pytest.mark.parametrize("scope", ["profile", "identifier"])
 def test_unreadable_start_time_is_start_timestamp_not_valid(zd: Kit, scope: str) -> None:
     """Each unreadable value of UNREADABLE_TIMES, read by profile id and by identifier query."""
-    timeline, _, _ = minute_apart(zd, scope)  # the profile and its events exist: a 404 cannot be the answer
+    timeline, _, _ = times(zd, scope)  # the profile and its events exist: a 404 cannot be the answer
     path, params = timeline.place(scope)
     for value in UNREADABLE_TIMES:
         response = timeline.client.get(path, params={**params, "filter[start_time]": value})
@@ -187,30 +170,27 @@ def test_unreadable_start_time_is_start_timestamp_not_valid(zd: Kit, scope: str)
 def test_time_bounds_separate_events_less_than_a_second_apart(zd: Kit, scope: str) -> None:
     """Three events 250 ms apart within one second, read with bounds equal to the middle one and
     between it and the last. What each read must hold is worked out from the created_at instants the
-    target reads back, so a target that keeps less precision than was sent is held to its own values."""
-
-    def build(timeline: Timeline) -> tuple[list[datetime], list[str]]:
-        t = recent_instant()
-        moments = [t + timedelta(milliseconds=ms) for ms in (250, 500, 750)]
-        return moments, [timeline.track(A, T0, stamp(moment, "Z", "milliseconds")) for moment in moments]
-
-    timeline, (moments, sent) = zd.shared_timeline("filters.time.subsecond", build)
-    stored = {mark_of(e): instant(e.get("created_at")) for e in timeline.wait(scope, within_source(scope))}
-    created = {mark: stored.get(mark) for mark in sent}
+    target reads back, so a target that keeps less precision than was sent is held to its own values
+    (the timeline's other events, minutes away, with them)."""
+    timeline, built, read = times(zd, scope)
+    stored = {mark_of(e): instant(e.get("created_at")) for e in read}
+    created = {mark: stored.get(mark) for mark in timeline.sent}
     assert all(created.values()), (
-        f"created_at must read back as an ISO-8601 date-time (seed 001); read {created} for {sent}"
+        f"created_at must read back as an ISO-8601 date-time (seed 001); read {created} for {timeline.marks}"
     )
+    moments = built.moments
     for bound in (moments[1], moments[1] + timedelta(milliseconds=100)):
         text = stamp(bound, "Z", "milliseconds")
-        for name, meaning, matches in (
-            ("filter[start_time]", "equal to or later than", operator.ge),
-            ("filter[end_time]", "equal to or before", operator.le),
+        for name, meaning in (
+            ("filter[start_time]", "equal to or later than"),
+            ("filter[end_time]", "equal to or before"),
         ):
+            filters = {**within_source(scope), name: text}
             check(
                 timeline,
                 scope,
-                {**within_source(scope), name: text},
-                [mark for mark, at in created.items() if matches(at, bound)],
+                filters,
+                matching(timeline, filters, created),
                 f"{name}={text} must include the events whose created_at is {meaning} it, compared at the "
                 f"precision of the values, not to the whole second (seed 001, ISO 8601); created_at read "
                 f"back: {sorted((m, str(at)) for m, at in created.items())}.",

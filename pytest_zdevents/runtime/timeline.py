@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 from collections import Counter
 from collections.abc import Callable, Hashable, Mapping
+from datetime import datetime
 from typing import Any, TypeVar
 
 from pytest_zdevents.runtime.client import ZdClient
@@ -18,6 +19,7 @@ from pytest_zdevents.runtime.eventually import Eventually
 from pytest_zdevents.runtime.isolation import EVENT_SOURCES, MARK, identifier_query, mark_of
 from pytest_zdevents.runtime.paths import IDENTIFIER_EVENTS_PATH, profile_events_path, user_events_path
 from pytest_zdevents.runtime.reads import read_all
+from pytest_zdevents.runtime.timestamps import instant
 from pytest_zdevents.runtime.tracking import Tracker
 
 T = TypeVar("T")
@@ -36,6 +38,28 @@ def within_source(scope: str, source: str | None = None) -> dict[str, str]:
 def show(events: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
     """Events, short, for assertion messages: (mark, source, type, created_at) each."""
     return [(mark_of(e), e.get("source"), e.get("type"), e.get("created_at")) for e in events]
+
+
+def matching(
+    timeline: Timeline, filters: Mapping[str, str], at: Mapping[str, datetime | None] | None = None
+) -> list[str]:
+    """The marks of the tracked events that every one of ``filters`` selects (seed 001: the whole
+    source; the whole type, of that source; created_at equal to or later than start_time, equal to
+    or before end_time). An event's created_at is the instant it was sent with, or its value in
+    ``at`` (mark -> instant, as read back) where that has one."""
+
+    def selects(mark: str, event: dict[str, Any]) -> bool:
+        moment = (at or {}).get(mark) or instant(event["created_at"])
+        assert moment is not None
+        start, end = instant(filters.get("filter[start_time]")), instant(filters.get("filter[end_time]"))
+        return (
+            filters.get("filter[source]", event["source"]) == event["source"]
+            and filters.get("filter[type]", event["type"]) == event["type"]
+            and (start is None or moment >= start)
+            and (end is None or moment <= end)
+        )
+
+    return [mark for mark, event in timeline.sent.items() if selects(mark, event)]
 
 
 def check(
