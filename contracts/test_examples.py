@@ -211,11 +211,12 @@ def as_run(doc: dict[str, Any], zd: Kit) -> dict[str, Any]:
 @pytest.mark.parametrize("example", list(EXAMPLES))
 def test_the_docs_example_body_is_accepted_and_reads_back(example: str, zd: Kit) -> None:
     """The example with the run's sources, fresh identifier values of the same shapes and a recent
-    created_at; E4 examples go to a user this run made. Read back through E3 (the event), P2 (the
-    identifiers) and E2 by a query on each identifier."""
+    created_at; E4 examples go to a user this run made (the shared profile's). Read back through E3
+    (the event), P2 (the identifiers) and E2 by a query on each identifier."""
     doc, route = EXAMPLES[example]
     body = as_run(doc, zd)
-    path = TRACK_PATH if route == "E5" else user_events_path(zd.track(setup=True).user_id)
+    # E4: a user this run made, the shared profile's (the example adds a profile of its own to it).
+    path = TRACK_PATH if route == "E5" else user_events_path(zd.shared_profile().user_id)
     response = zd.track.post(body, path)
     answer = response.json() if response.status_code == 202 else {}
     assert response.status_code == 202 and isinstance(answer, dict) and answer.get("profile_id"), (

@@ -58,7 +58,7 @@ def test_the_202_body_names_the_profile_and_its_user(route: str, zd: Kit) -> Non
         path, body = TRACK_PATH, {"profile": zd.namespace.profile(), "event": event}
         expected_profile = expected_user = None
     else:
-        known = zd.track(setup=True)
+        known = zd.shared_profile()  # a profile this run tracked, which the event only adds to
         expected_profile, expected_user = known.profile_id, known.user_id
         if route == "E4":
             path, body = user_events_path(known.user_id), {"profile": known.body["profile"], "event": event}
