@@ -60,9 +60,9 @@ PARTIAL_QUERIES = ["source and type", "source, type and identifier type"]
 @pytest.mark.parametrize("route", ["P3", "E2"])
 @pytest.mark.parametrize("parts", PARTIAL_QUERIES)
 def test_an_identifier_query_of_fewer_than_four_parts_is_refused(parts: str, route: str, zd: Kit) -> None:
-    """The first parts of the query of a profile this run tracked, so that a server which matched on
-    them would find it."""
-    tracked = zd.track()
+    """The first parts of the query of a profile this run tracked (the shared one), so that a server
+    which matched on them would find it."""
+    tracked = zd.shared_profile()
     identifier_type = tracked.identifiers[0]["type"]
     partial = f"{PROFILE_SOURCE}:{PROFILE_TYPE}"
     if parts != "source and type":

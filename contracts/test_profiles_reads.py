@@ -176,8 +176,8 @@ CLOCK_SLACK = timedelta(days=1)
 
 @pytest.mark.contract("profiles.timestamps.generated")
 def test_profile_timestamps_are_generated(zd: Kit) -> None:
-    """A profile tracked just now, read back through P2."""
-    tracked = zd.track()
+    """A profile this run tracked (the shared one), read back through P2."""
+    tracked = zd.shared_profile()
     profile = zd.eventually(lambda: get_profile(zd.client, tracked.profile_id))
     now = datetime.now(UTC)
     for field in ("created_at", "updated_at"):
@@ -190,8 +190,8 @@ def test_profile_timestamps_are_generated(zd: Kit) -> None:
         moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
         assert abs(moment - now) <= CLOCK_SLACK, (
             f"A profile's {field} is 'an auto-generated datetime of when the object was updated' (S2); "
-            f"profile {tracked.profile_id} was written just now ({now.isoformat()}), but its {field} is "
-            f"{value!r}"
+            f"profile {tracked.profile_id} was written in this run (it is {now.isoformat()}), but its "
+            f"{field} is {value!r}"
         )
 
 
@@ -229,13 +229,13 @@ def test_a_profile_without_a_name_is_named_from_its_identifier(identifier_type: 
 @pytest.mark.contract("profiles.name.as_sent")
 @pytest.mark.parametrize("route", ["E5", "E4"])
 def test_a_profile_tracked_with_a_name_has_that_name(route: str, zd: Kit) -> None:
-    """E5 with a fresh email, or E4 on a user of this run with a fresh custom identifier; read back
-    through P2."""
+    """E5 with a fresh email, or E4 on a user of this run (the shared profile's) with a fresh custom
+    identifier; read back through P2."""
     name = f"Jane Smith {zd.namespace.value()}"
     if route == "E5":
         tracked = zd.track(profile={"name": name})
     else:
-        user_id = zd.track().user_id
+        user_id = zd.shared_profile().user_id
         profile = zd.namespace.profile(zd.namespace.identifier(CUSTOM_TYPE), source=B, name=name)
         tracked = zd.track.send(
             {"profile": profile, "event": zd.namespace.event()}, user_events_path(user_id)
