@@ -28,6 +28,10 @@ class Backend:
         self.ids = IdMaker(seed)
         # Re-entrant: an import reads through the same helpers as the operations it runs beside.
         self.lock = threading.RLock()
+        #: How many units of work have run: what a read saw at one count may be stale at the next.
+        self.generation = 0
+        #: The latest instant at which an event stored so far becomes readable (received + lag).
+        self.all_visible_ns = 0
 
     def on(self, switch: Quirk | Variation) -> bool:
         return self.settings.on(switch)
@@ -36,7 +40,16 @@ class Backend:
     def unit(self) -> Iterator[None]:
         """One unit of work: serialised with every other, and written together or not at all."""
         with self.lock, self.store.atomic():
-            yield
+            try:
+                yield
+            finally:
+                self.generation += 1
+
+    def read_state(self) -> int | None:
+        """The state an event read sees, as a number every unit of work changes; None while an
+        event is still to become readable (ingestion lag), when the same read may show more later
+        with nothing written."""
+        return self.generation if self.clock() >= self.all_visible_ns else None
 
     def new_id(self, now_ns: int) -> str:
         """A new profile or event id: a ULID, or 24 hex characters with the other_ids variation."""

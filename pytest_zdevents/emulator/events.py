@@ -85,6 +85,7 @@ class Events:
             flat = {k: v for k, v in wanted.properties.items() if not isinstance(v, dict | list)}
             wanted = replace(wanted, properties=flat)
         visible_ns = now + int(backend.settings.lag * 1e9)
+        backend.all_visible_ns = max(backend.all_visible_ns, visible_ns)
         event_id = backend.new_id(now)
         if backend.on(Quirk.EVENT_ID_PER_PROFILE):
             event_id = str(self._count(profile.id) + 1)

@@ -17,7 +17,8 @@ from pytest_zdevents.spec import optional_operations
 from .exchange import ApiRequest
 from .host import Host
 from .identifiers import parse_query
-from .model import EventPage, Profile
+from .model import EventFilter, EventPage, Profile
+from .pagecache import PageCache
 from .params import event_filter, identifier_param
 from .service import EventsService
 from .settings import EmulatorSettings
@@ -36,6 +37,7 @@ class ApiResponses:
 
     def __init__(self, host: Host) -> None:
         self.host = host
+        self.pages = PageCache()
 
     @property
     def settings(self) -> EmulatorSettings:
@@ -49,26 +51,27 @@ class ApiResponses:
 
     def list_user_events(self, request: ApiRequest, body: Body) -> Result:
         user_id = self._user_id(request)
-        wanted = event_filter(request.query_params, self.settings)
-        return 200, self._page(request, self.service.events.page(wanted, user_id=user_id))
+        return 200, self._page(request, lambda wanted: self.service.events.page(wanted, user_id=user_id))
 
     def track_user_event(self, request: ApiRequest, body: Body) -> Result:
         return self._track(body, user_id=self._user_id(request))
 
     def list_events_by_identifier(self, request: ApiRequest, body: Body) -> Result:
-        wanted = event_filter(request.query_params, self.settings)
-        if _identifier(request, self.settings) is None and self.settings.on(Quirk.IDENTIFIER_MISSING_EMPTY):
-            return 200, self._page(request, EventPage([], False, None))
-        query = parse_query(_identifier(request, self.settings), self.settings)
-        return 200, self._page(request, self.service.events.page(wanted, query=query))
+        def read(wanted: EventFilter) -> EventPage:
+            raw = _identifier(request, self.settings)
+            if raw is None and self.settings.on(Quirk.IDENTIFIER_MISSING_EMPTY):
+                return EventPage([], False, None)
+            return self.service.events.page(wanted, query=parse_query(raw, self.settings))
+
+        return 200, self._page(request, read)
 
     def track_event(self, request: ApiRequest, body: Body) -> Result:
         return self._track(body)
 
     def list_profile_events(self, request: ApiRequest, body: Body) -> Result:
-        wanted = event_filter(request.query_params, self.settings)
-        page = self.service.events.page(wanted, profile_id=request.path_params["profile_id"])
-        return 200, self._page(request, page)
+        profile_id = request.path_params["profile_id"]
+        events = self.service.events
+        return 200, self._page(request, lambda wanted: events.page(wanted, profile_id=profile_id))
 
     def track_profile_event(self, request: ApiRequest, body: Body) -> Result:
         return self._track(body, profile_id=request.path_params["profile_id"])
@@ -78,8 +81,17 @@ class ApiResponses:
         user_id = request.path_params["user_id"]
         return user_id if self.settings.on(Quirk.USER_ID_NOT_CHECKED) else user_id_path(user_id)
 
-    def _page(self, request: ApiRequest, page: EventPage) -> bytes:
-        return Views(self.settings).page(page, request.url)
+    def _page(self, request: ApiRequest, read: Callable[[EventFilter], EventPage]) -> bytes:
+        """The page ``read`` returns for the query string's filters, as JSON; for a URL read
+        before, at the same state and settings, the answer written then (:mod:`.pagecache`)."""
+        settings, url = self.settings, request.url
+        # Read before the store is: a page is never older than the state it is kept under.
+        state = self.service.read_state()
+        page = self.pages.get(settings, state, url)
+        if page is None:
+            page = Views(settings).page(read(event_filter(request.query_params, settings)), url)
+            self.pages.put(settings, state, url, page)
+        return page
 
     def _track(self, body: Body, *, user_id: str | None = None, profile_id: str | None = None) -> Result:
         settings = self.settings

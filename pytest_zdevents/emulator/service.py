@@ -54,6 +54,11 @@ class EventsService:
     def settings(self, settings: EmulatorSettings) -> None:
         self._backend.settings = settings
 
+    def read_state(self) -> int | None:
+        """What an event read's answer depends on besides its request and the settings: a number
+        every write changes, or None while a read may show more later with nothing written."""
+        return self._backend.read_state()
+
     def is_end_user(self, email: str) -> bool:
         """Whether ``email`` is an email identity of a user of the store. Every such user is an end
         user: the API creates anonymous users (seed 000), and the agent is the emulator's
@@ -64,9 +69,14 @@ class EventsService:
 
     def reset(self) -> None:
         """Forget every user, profile and event."""
-        with self._backend.lock:
-            self._backend.store.clear()
-            self.profiles.stale.clear()
+        backend = self._backend
+        with backend.lock:
+            try:
+                backend.store.clear()
+                self.profiles.stale.clear()
+                backend.all_visible_ns = 0
+            finally:
+                backend.generation += 1
 
     def export(self) -> dict[str, Any]:
         """Every user, profile and event, in the format :meth:`import_` reads."""
