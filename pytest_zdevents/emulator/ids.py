@@ -7,11 +7,18 @@ digits, as a real tenant's (``50184591324691``).
 
 from __future__ import annotations
 
+import functools
 import random
 
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 #: Every two Crockford digits, by the ten bits they write: a ULID is 13 lookups, not 26.
 _PAIRS = [a + b for a in _CROCKFORD for b in _CROCKFORD]
+
+
+@functools.lru_cache(maxsize=16)
+def _time_part(milliseconds: int) -> str:
+    """A ULID's first ten characters: the same for every id minted in one millisecond."""
+    return "".join([_PAIRS[(milliseconds >> shift) & 1023] for shift in range(40, -1, -10)])
 
 
 class IdMaker:
@@ -27,8 +34,11 @@ class IdMaker:
 
     def ulid(self, now_ns: int) -> str:
         """A 26-character ULID (48-bit millisecond time, 80 random bits), as Zendesk's ids look."""
-        value = (max(now_ns, 0) // 1_000_000 % 2**48) << 80 | self._random.getrandbits(80)
-        return "".join([_PAIRS[(value >> shift) & 1023] for shift in range(120, -1, -10)])
+        # Ten characters of time (two zero bits and 48 of milliseconds), then sixteen of chance.
+        chance = self._random.getrandbits(80)
+        return _time_part(max(now_ns, 0) // 1_000_000 % 2**48) + "".join(
+            [_PAIRS[(chance >> shift) & 1023] for shift in range(70, -1, -10)]
+        )
 
     def second_ulid(self, now_ns: int) -> str:
         """The profile_id_per_second quirk's id: a ULID of the whole second and no random part,

@@ -31,8 +31,8 @@ class _Index:
         self.keys: list[Key] = []
         self.events: list[Event] = []
 
-    def add(self, event: Event) -> None:
-        key, keys = event.key, self.keys
+    def add(self, event: Event, key: Key) -> None:
+        keys = self.keys
         if not keys or keys[-1] < key:
             keys.append(key)
             self.events.append(event)
@@ -180,13 +180,13 @@ class MemoryStore:
         object.__setattr__(event, "seq", self._seq)
         self._events[event.seq] = event
         self._all_visible_ns = max(self._all_visible_ns, event.visible_ns)
-        source, type_ = event.source, event.type
+        source, type_, key, indexes = event.source, event.type, event.key, self._indexes
         for scope_id, kind in ((event.profile_id, "profile"), (event.user_id, "user")):
             for scope in ((kind, scope_id), (kind, scope_id, source), (kind, scope_id, source, type_)):
-                index = self._indexes.get(scope)
+                index = indexes.get(scope)
                 if index is None:
-                    index = self._indexes[scope] = _Index()
-                index.add(event)
+                    index = indexes[scope] = _Index()
+                index.add(event, key)
         return event
 
     def events_page(self, query: EventQuery) -> list[Event]:
@@ -230,4 +230,16 @@ def _scopes(kind: str, scope_id: str, events: Iterable[Event]) -> set[Scope]:
 
 
 def _copy(profile: Profile) -> Profile:
-    return replace(profile, identifiers=list(profile.identifiers), attributes=dict(profile.attributes))
+    # Not dataclasses.replace, which reads the fields' definitions on every call: a track copies
+    # its profile once.
+    return Profile(
+        id=profile.id,
+        source=profile.source,
+        type=profile.type,
+        name=profile.name,
+        user_id=profile.user_id,
+        identifiers=list(profile.identifiers),
+        attributes=dict(profile.attributes),
+        created_at=profile.created_at,
+        updated_at=profile.updated_at,
+    )
