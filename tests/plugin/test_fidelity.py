@@ -108,8 +108,10 @@ def selection(pytester: pytest.Pytester, contract: str | None) -> list[str]:
 def compare(pytester: pytest.Pytester, *args: str) -> dict[str, Any]:
     report = pytester.path / "report.json"
     result = pytester.runpytest_inprocess(
-        *args, "-p", "no:cacheprovider", "--zd-seed", "1", "--zd-max-examples", "3",
-        "--zd-compare-emulator", "--zd-report", str(report),
+        # importlib: this process may have imported tests/emulator/test_auth.py, whose basename
+        # contracts/test_auth.py shares.
+        *args, "-p", "no:cacheprovider", "--import-mode=importlib",
+        "--zd-seed", "1", "--zd-max-examples", "3", "--zd-compare-emulator", "--zd-report", str(report),
     )  # fmt: skip
     assert result.ret in (0, 1), result.stdout.str()[-3000:]
     return json.loads(report.read_text())
