@@ -45,11 +45,14 @@ class Backend:
             finally:
                 self.generation += 1
 
-    def read_state(self) -> int | None:
-        """The state an event read sees, as a number every unit of work changes; None while an
-        event is still to become readable (ingestion lag), when the same read may show more later
-        with nothing written."""
-        return self.generation if self.clock() >= self.all_visible_ns else None
+    def read_state(self) -> tuple[int, int] | None:
+        """The state an event read sees: the units of work run here, and the store's count of
+        writes from elsewhere (another process on the same SQLite file). None while an event is
+        still to become readable (ingestion lag), when the same read may show more later with
+        nothing written."""
+        if self.clock() < self.all_visible_ns:
+            return None
+        return self.generation, self.store.outside_writes()
 
     def new_id(self, now_ns: int) -> str:
         """A new profile or event id: a ULID, or 24 hex characters with the other_ids variation."""

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from .settings import EmulatorSettings
 
+#: What :meth:`.EventsService.read_state` returns: what the store's answers depend on.
+State = tuple[int, int]
 #: Pages kept for one state; past it, the cache starts again (at most about 7 MB of pages of 100).
 PAGES_KEPT = 256
 
@@ -18,16 +20,16 @@ PAGES_KEPT = 256
 class PageCache:
     def __init__(self) -> None:
         #: The settings and store state the pages were read at, and the pages by URL.
-        self._kept: tuple[EmulatorSettings | None, int | None, dict[str, bytes]] = (None, None, {})
+        self._kept: tuple[EmulatorSettings | None, State | None, dict[str, bytes]] = (None, None, {})
 
-    def get(self, settings: EmulatorSettings, state: int | None, url: str) -> bytes | None:
+    def get(self, settings: EmulatorSettings, state: State | None, url: str) -> bytes | None:
         """The answer written for ``url`` under ``settings`` at ``state``, if it was."""
         kept_settings, kept_state, pages = self._kept
         if state is None or kept_settings is not settings or kept_state != state:
             return None
         return pages.get(url)
 
-    def put(self, settings: EmulatorSettings, state: int | None, url: str, page: bytes) -> None:
+    def put(self, settings: EmulatorSettings, state: State | None, url: str, page: bytes) -> None:
         """Keep ``page``, the answer for ``url`` under ``settings`` at ``state``: ``state`` is read
         before the store is, so a page is never older than the state it is kept under."""
         if state is None:

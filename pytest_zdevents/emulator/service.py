@@ -54,8 +54,8 @@ class EventsService:
     def settings(self, settings: EmulatorSettings) -> None:
         self._backend.settings = settings
 
-    def read_state(self) -> int | None:
-        """What an event read's answer depends on besides its request and the settings: a number
+    def read_state(self) -> tuple[int, int] | None:
+        """What an event read's answer depends on besides its request and the settings: a value
         every write changes, or None while a read may show more later with nothing written."""
         return self._backend.read_state()
 

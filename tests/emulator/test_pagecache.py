@@ -92,12 +92,26 @@ def test_an_event_within_its_lag_shows_once_it_is_readable(
 
 def test_pages_are_kept_per_settings_and_state_and_only_so_many() -> None:
     cache, settings = PageCache(), EmulatorSettings()
-    cache.put(settings, 1, "/a", b"a")
-    assert cache.get(settings, 1, "/a") == b"a"
-    assert cache.get(settings, 2, "/a") is None, "another state must not see the page"
-    assert cache.get(EmulatorSettings(), 1, "/a") is None, "other settings must not see the page"
+    cache.put(settings, (1, 0), "/a", b"a")
+    assert cache.get(settings, (1, 0), "/a") == b"a"
+    assert cache.get(settings, (2, 0), "/a") is None, "another state must not see the page"
+    assert cache.get(EmulatorSettings(), (1, 0), "/a") is None, "other settings must not see the page"
     cache.put(settings, None, "/b", b"b")
     assert cache.get(settings, None, "/b") is None, "a state that may change with time keeps nothing"
     for n in range(PAGES_KEPT):
-        cache.put(settings, 1, f"/{n}", b"x")
-    assert sum(cache.get(settings, 1, f"/{n}") is not None for n in range(PAGES_KEPT)) < PAGES_KEPT
+        cache.put(settings, (1, 0), f"/{n}", b"x")
+    assert sum(cache.get(settings, (1, 0), f"/{n}") is not None for n in range(PAGES_KEPT)) < PAGES_KEPT
+
+
+def test_a_write_by_another_process_on_the_same_file_shows(
+    make_emulator: Callable[..., Emulator], tmp_path: Any
+) -> None:
+    """Two emulators on one SQLite file (as two processes would be): a page one of them read is
+    not answered again once the other has written."""
+    db = str(tmp_path / "shared.sqlite3")
+    with make_emulator(db_path=db).client() as reader, make_emulator(db_path=db).client() as writer:
+        first = writer.post(TRACK, json=track_body(event={"type": "first"})).json()
+        url = reads(first["profile_id"], first["user_id"])[0]
+        assert types(reader, url) == ["first"]
+        assert writer.post(TRACK, json=track_body(event={"type": "second"})).status_code == 202
+        assert types(reader, url) == ["second", "first"]

@@ -37,6 +37,11 @@ class Store(Protocol):
 
     def get_profile(self, profile_id: str) -> Profile | None: ...
 
+    def outside_writes(self) -> int:
+        """A number that changes when the data changed other than through this object: another
+        process writing the same SQLite file. Always 0 in memory."""
+        ...
+
     def has_profile(self, profile_id: str) -> bool:
         """Whether a profile of this id is stored: what a read of its events asks, without the
         copy :meth:`get_profile` makes."""

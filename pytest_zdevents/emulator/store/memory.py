@@ -121,6 +121,9 @@ class MemoryStore:
         profile = self._profiles.get(profile_id)
         return None if profile is None else _copy(profile)
 
+    def outside_writes(self) -> int:
+        return 0
+
     def has_profile(self, profile_id: str) -> bool:
         return profile_id in self._profiles
 

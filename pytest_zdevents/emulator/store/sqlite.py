@@ -207,6 +207,10 @@ class SqliteStore:
         ).fetchone()
         return None if row is None else profile_from_row(row)
 
+    def outside_writes(self) -> int:
+        # Changes when another connection commits, never for this one's own commits.
+        return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+
     def has_profile(self, profile_id: str) -> bool:
         return self._conn.execute("SELECT 1 FROM profiles WHERE id = ?", (profile_id,)).fetchone() is not None
 
