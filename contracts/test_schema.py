@@ -21,8 +21,10 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from pytest_zdevents.runtime.cases import send
+from pytest_zdevents.runtime.cases import isolate, register, send
+from pytest_zdevents.runtime.cleanup import Created
 from pytest_zdevents.runtime.client import ZdClient
+from pytest_zdevents.runtime.isolation import Namespace
 from pytest_zdevents.runtime.session import current
 from pytest_zdevents.runtime.target import EMBEDDED_URL
 
@@ -63,17 +65,24 @@ elif config.url is not None or config.read_only:
 
 @pytest.mark.contract("schema.operations.conform")
 @schema.parametrize()
-def test_operation_answers_as_the_spec_describes(case: schemathesis.Case, zd_client: ZdClient) -> None:
+def test_operation_answers_as_the_spec_describes(
+    case: schemathesis.Case, zd_client: ZdClient, zd_namespace: Namespace, zd_created: Created
+) -> None:
     """Each case schemathesis generates is sent through the suite's client and its response checked
     with CHECKS, against the spec's documented view for any target but the embedded emulator as
-    it ships."""
+    it ships. Against a URL a case carries the suite's sources, types and identifiers (the
+    catalogue's rules on test data: never the docs' examples, which may be a tenant's own), and
+    every profile it creates is deleted at the end of the run."""
     # The optional part of the API the operation belongs to, if any (profile_writes, ...).
     capability = case.operation.definition.raw.get("x-zdevents-capability")
     if capability is not None:
         reason = session.capabilities.missing([capability])
         if reason is not None:
             pytest.skip(reason)
+    if config.url is not None:
+        isolate(case, zd_namespace)
     response = send(zd_client, case)
+    register(zd_created, case, response)
     if capability is not None:
         # 404 is a documented answer here (unknown profile); 405 and 501 say "not implemented".
         session.capabilities.require_operation(

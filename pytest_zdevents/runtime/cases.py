@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import httpx
 import schemathesis
 
+from pytest_zdevents.runtime.cleanup import Created
 from pytest_zdevents.runtime.client import ZdClient
+from pytest_zdevents.runtime.isolation import (
+    CUSTOM_TYPE,
+    EVENT_SOURCES,
+    EVENT_TYPES,
+    PROFILE_SOURCE,
+    PROFILE_TYPE,
+    Namespace,
+    identifier_query,
+    recent_instant,
+)
+from pytest_zdevents.runtime.timestamps import stamp
 
 
 def send(client: ZdClient, case: schemathesis.Case) -> httpx.Response:
@@ -23,3 +36,33 @@ def send(client: ZdClient, case: schemathesis.Case) -> httpx.Response:
     return client.request(
         kwargs["method"], kwargs["url"], params=kwargs.get("params"), headers=kwargs.get("headers"), **body
     )
+
+
+def isolate(case: schemathesis.Case, namespace: Namespace) -> None:
+    """Give a generated request the suite's sources and types, fresh identifier values of a
+    custom type and a recent created_at (the catalogue's rules on test data); its shape stays."""
+    body = case.body
+    if isinstance(body, dict):
+        event, profile = body.get("event"), body.get("profile")
+        if isinstance(event, dict):
+            event.update(source=EVENT_SOURCES[0], type=EVENT_TYPES[0])
+            if "created_at" in event:
+                event["created_at"] = stamp(recent_instant())
+        if isinstance(profile, dict):
+            if "source" in profile or "event" in body:
+                profile.update(source=PROFILE_SOURCE, type=PROFILE_TYPE)
+            profile.pop("user_id", None)  # a generated user id names no user
+            if isinstance(profile.get("identifiers"), list):
+                profile["identifiers"] = [namespace.identifier(CUSTOM_TYPE) for _ in profile["identifiers"]]
+    if isinstance(case.query, dict) and "identifier" in case.query and case.method.upper() != "GET":
+        case.query["identifier"] = identifier_query(namespace.identifier(CUSTOM_TYPE))
+
+
+def register(created: Created, case: schemathesis.Case, response: httpx.Response) -> None:
+    """Register for clean-up the profile an accepted track or PUT names."""
+    method = case.method.upper()
+    if method == "POST":
+        created.add_from(response)
+    elif method == "PUT" and response.is_success:
+        with contextlib.suppress(ValueError, KeyError, TypeError):
+            created.add(str(response.json()["profile"]["id"]))
