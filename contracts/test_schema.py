@@ -13,15 +13,8 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    response_headers_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-)
 
-from pytest_zdevents.runtime.cases import isolate, register, send
+from pytest_zdevents.runtime.cases import RESPONSE_CHECKS, isolate, register, send
 from pytest_zdevents.runtime.cleanup import Created
 from pytest_zdevents.runtime.client import ZdClient
 from pytest_zdevents.runtime.isolation import Namespace
@@ -30,13 +23,7 @@ from pytest_zdevents.runtime.target import EMBEDDED_URL
 
 #: The ID of this module's one contract, as in its marker below.
 CONTRACT = "schema.operations.conform"
-CHECKS = [
-    not_a_server_error,
-    status_code_conformance,
-    content_type_conformance,
-    response_headers_conformance,
-    response_schema_conformance,
-]
+CHECKS = RESPONSE_CHECKS
 
 session = current()
 config = session.config

@@ -22,20 +22,12 @@ from typing import Any
 import pytest
 import schemathesis
 from hypothesis import settings
-from schemathesis.checks import not_a_server_error
 from schemathesis.core.failures import FailureGroup
 from schemathesis.core.transport import Response
 from schemathesis.openapi.checks import EnsureResourceAvailability, UseAfterFree
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    ensure_resource_availability,
-    response_headers_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-    use_after_free,
-)
+from schemathesis.specs.openapi.checks import ensure_resource_availability, use_after_free
 
-from pytest_zdevents.runtime.cases import isolate, register, send
+from pytest_zdevents.runtime.cases import RESPONSE_CHECKS, isolate, register, send
 from pytest_zdevents.runtime.cleanup import Created
 from pytest_zdevents.runtime.client import BudgetExhausted, ZdClient
 from pytest_zdevents.runtime.eventually import Eventually
@@ -66,15 +58,7 @@ def deleted_is_gone(ctx: Any, response: Response, case: schemathesis.Case) -> bo
 
 
 #: The single-response checks of test_schema.py, and the two that only a sequence can make.
-CHECKS = [
-    not_a_server_error,
-    status_code_conformance,
-    content_type_conformance,
-    response_headers_conformance,
-    response_schema_conformance,
-    deleted_is_gone,
-    ensure_resource_availability,
-]
+CHECKS = [*RESPONSE_CHECKS, deleted_is_gone, ensure_resource_availability]
 
 session = current()
 config = session.config

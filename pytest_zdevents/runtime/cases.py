@@ -7,6 +7,13 @@ from typing import Any
 
 import httpx
 import schemathesis
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from pytest_zdevents.runtime.cleanup import Created
 from pytest_zdevents.runtime.client import ZdClient
@@ -21,6 +28,16 @@ from pytest_zdevents.runtime.isolation import (
     recent_instant,
 )
 from pytest_zdevents.runtime.timestamps import stamp
+
+#: What every answer of a schema contract is checked for: no 5xx, and the status codes, content
+#: types, headers and bodies of the spec (the view the contract applies).
+RESPONSE_CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+]
 
 
 def send(client: ZdClient, case: schemathesis.Case) -> httpx.Response:

@@ -137,3 +137,22 @@ def run_batch(
         name: Run(code, outcomes_of(Path(entry["junit"])), text)
         for name, code, entry, text in zip(runs, codes, plan, outputs, strict=True)
     }
+
+
+#: The credentials of the served emulators the suite is run against by URL.
+URL_EMAIL, URL_TOKEN = "e@example.com", "remote-run-token"
+
+
+def run_against(pytester: pytest.Pytester, emulator: Any, *args: str, paths: list[str] | None = None) -> Any:
+    """Run the suite (``paths``, else all of it) in a subprocess against ``emulator`` served on
+    loopback, with :data:`URL_EMAIL` and :data:`URL_TOKEN`, which ``emulator`` must accept."""
+    with emulator.serve() as served:
+        return pytester.runpytest_subprocess(
+            *(paths or [str(CONTRACTS)]),
+            "-p",
+            "no:cacheprovider",
+            f"--zd-url={served.url}",
+            f"--zd-email={URL_EMAIL}",
+            f"--zd-token={URL_TOKEN}",
+            *args,
+        )

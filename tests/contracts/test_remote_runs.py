@@ -9,32 +9,15 @@ they fail and the run names the failing contract.
 from __future__ import annotations
 
 import pytest
-from suite import CONTRACTS, contract_files, quirk_map
+from suite import URL_EMAIL, URL_TOKEN, contract_files, quirk_map, run_against
 
 from pytest_zdevents.emulator import Emulator
 from pytest_zdevents.emulator.switches import VARIATIONS
 
 pytest_plugins = ["pytester"]
 
-EMAIL, TOKEN = "e@example.com", "remote-run-token"
-
 
 pytestmark = pytest.mark.slow
-
-
-def run_against(
-    pytester: pytest.Pytester, emulator: Emulator, *args: str, paths: list[str] | None = None
-) -> pytest.RunResult:
-    with emulator.serve() as served:
-        return pytester.runpytest_subprocess(
-            *(paths or [str(CONTRACTS)]),
-            "-p",
-            "no:cacheprovider",
-            f"--zd-url={served.url}",
-            f"--zd-email={EMAIL}",
-            f"--zd-token={TOKEN}",
-            *args,
-        )
 
 
 def test_a_slow_rate_limited_server_of_other_legal_choices_passes(pytester: pytest.Pytester) -> None:
@@ -47,17 +30,17 @@ def test_a_slow_rate_limited_server_of_other_legal_choices_passes(pytester: pyte
     against ingestion lag, and against a target reached over HTTP (the embedded emulator as it
     ships is the README command's run in test_teeth.py)."""
     others = sorted(set(VARIATIONS) - {"profile_writes_off"})
-    emulator = Emulator(email=EMAIL, token=TOKEN, lag=0.3, rate_limit=60, variations=others)
+    emulator = Emulator(email=URL_EMAIL, token=URL_TOKEN, lag=0.3, rate_limit=60, variations=others)
     result = run_against(pytester, emulator, "--zd-max-examples=3", "-n", "2")
     assert result.ret == 0, result.stdout.str()[-3000:]
-    assert TOKEN not in result.stdout.str() + result.stderr.str()
+    assert URL_TOKEN not in result.stdout.str() + result.stderr.str()
 
 
 def test_a_quirky_server_fails_naming_the_contract(pytester: pytest.Pytester) -> None:
     """The files that hold the contracts the quirk breaks, not the whole suite: the whole suite
     against the same server without the quirk passes above."""
     quirk = "end_time_exclusive"
-    emulator = Emulator(email=EMAIL, token=TOKEN, quirks=[quirk])
+    emulator = Emulator(email=URL_EMAIL, token=URL_TOKEN, quirks=[quirk])
     result = run_against(pytester, emulator, paths=contract_files(quirk_map()[quirk]))
     assert result.ret == 1
     for contract in quirk_map()[quirk]:

@@ -5,7 +5,7 @@ every profile it creates is deleted at the end of the run."""
 from __future__ import annotations
 
 import pytest
-from suite import CONTRACTS
+from suite import CONTRACTS, URL_EMAIL, URL_TOKEN, run_against
 
 from pytest_zdevents.emulator import Emulator
 from pytest_zdevents.runtime.isolation import EVENT_SOURCES, PROFILE_SOURCE
@@ -13,20 +13,10 @@ from pytest_zdevents.runtime.isolation import EVENT_SOURCES, PROFILE_SOURCE
 pytest_plugins = ["pytester"]
 pytestmark = pytest.mark.slow
 
-EMAIL, TOKEN = "e@example.com", "schema-url-token"
-
 
 def test_generated_writes_use_the_suites_data_and_are_cleaned_up(pytester: pytest.Pytester) -> None:
-    emulator = Emulator(email=EMAIL, token=TOKEN, journal_size=10_000)
-    with emulator.serve() as served:
-        result = pytester.runpytest_subprocess(
-            str(CONTRACTS / "test_schema.py"),
-            "-p",
-            "no:cacheprovider",
-            f"--zd-url={served.url}",
-            f"--zd-email={EMAIL}",
-            f"--zd-token={TOKEN}",
-        )
+    emulator = Emulator(email=URL_EMAIL, token=URL_TOKEN, journal_size=10_000)
+    result = run_against(pytester, emulator, paths=[str(CONTRACTS / "test_schema.py")])
     assert result.ret == 0, result.stdout.str()[-3000:]
     left = emulator.export()
     assert left["profiles"] == [], f"profiles the run left on the target: {left['profiles']}"

@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 
 import pytest
-from suite import CONTRACTS, run_batch
+from suite import CONTRACTS, URL_EMAIL, URL_TOKEN, run_against, run_batch
 
 from pytest_zdevents.emulator import Emulator
 from pytest_zdevents.runtime.config import URL_MAX_EXAMPLES
@@ -27,7 +27,6 @@ pytestmark = pytest.mark.slow
 QUIRK = "deleted_profile_readable"
 SEQUENCES = "schema.sequences.conform"
 SINGLE = "schema.operations.conform"
-EMAIL, TOKEN = "e@example.com", "sequence-run-token"
 
 
 def test_only_the_sequence_contract_catches_a_deleted_profile_read_by_id(pytester: pytest.Pytester) -> None:
@@ -49,19 +48,12 @@ def test_against_a_url_it_sends_at_most_its_share_and_cleans_up(pytester: pytest
     """A served emulator on loopback: --zd-max-examples (3 by default against a URL) scenarios of
     8 requests, 24 in all; every profile the scenarios created and did not delete is deleted at
     the end of the run."""
-    emulator = Emulator(email=EMAIL, token=TOKEN)
+    emulator = Emulator(email=URL_EMAIL, token=URL_TOKEN)
     report = pytester.path / "report.json"
-    with emulator.serve() as served:
-        result = pytester.runpytest_subprocess(
-            str(CONTRACTS / "test_schema_sequences.py"),
-            "-p",
-            "no:cacheprovider",
-            f"--zd-url={served.url}",
-            f"--zd-email={EMAIL}",
-            f"--zd-token={TOKEN}",
-            f"--zd-report={report}",
-        )
-        left = emulator.export()["profiles"]
+    result = run_against(
+        pytester, emulator, f"--zd-report={report}", paths=[str(CONTRACTS / "test_schema_sequences.py")]
+    )
+    left = emulator.export()["profiles"]
     assert result.ret == 0, result.stdout.str()[-3000:]
     requests = json.loads(Path(report).read_text())["requests"]
     assert 0 < requests["contracts"] <= URL_MAX_EXAMPLES * STEPS, requests
